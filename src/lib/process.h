@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The container process's own attributes: identity, limits, scheduling, capabilities, and
+ * the final execve. Everything here runs in the init (or exec) process after the rootfs is in
+ * place, in this order: process_find_executable, process_apply_attributes,
+ * process_apply_identity, then (after the start signal) process_exec. */
+#ifndef OCIRUN_PROCESS_H
+#define OCIRUN_PROCESS_H
+
+#include <limits.h>
+#include <stdbool.h>
+
+#include "error.h"
+#include "ocispec.h"
+
+/* Parent-side validation before anything is spawned: rlimit names, capability names,
+ * ioPriority class, scheduler policy/flags, personality domain, cpu lists, user fields.
+ * prefix is the JSON path of the object ("process"), e.g. messages look like
+ * `process.rlimits[2].type: unknown rlimit "RLIMIT_FOO"` (the caller adds "config.json: "). */
+int process_validate(const oci_process *p, const char *prefix, ocirun_error *err);
+
+/* Resolves args[0] against PATH from process.env (as execvp would, inside the current root),
+ * into out. Error text for a missing binary: `exec: "foo": executable file not found in $PATH`,
+ * or `exec: "/bin/foo": stat /bin/foo: no such file or directory` (runc's wording). */
+int process_find_executable(const oci_process *p, char out[PATH_MAX], ocirun_error *err);
+
+/* chdir(cwd) (and verify getcwd() is inside the root), rlimits, oomScoreAdj, ioPriority,
+ * scheduler, personality, execCPUAffinity.initial. Needs the runtime's privileges. */
+int process_apply_attributes(const oci_process *p, ocirun_error *err);
+
+/* additionalGids, gid, uid, umask, capabilities (bounding, then the others, inheritable exactly
+ * as configured, ambient last), noNewPrivileges. After it the process has its final identity. */
+int process_apply_identity(const oci_process *p, ocirun_error *err);
+
+/* Marks every fd >= 3 + preserve_fds close-on-exec except those in keep[] (count nkeep).
+ * Used right before execve so that nothing of the runtime's leaks. */
+int process_close_fds(int preserve_fds, const int *keep, int nkeep, ocirun_error *err);
+
+/* execCPUAffinity.final, then execve(path, args, env). Only returns on failure. */
+int process_exec(const oci_process *p, const char *path, ocirun_error *err);
+
+#endif
