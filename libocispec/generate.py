@@ -26,15 +26,18 @@ INT_RANGES = {
 }
 SCALARS = ('string', 'bool', 'double', 'json')
 
-# Identifiers a JSON key cannot become: C keywords and the macros GCC predefines
-# in gnu modes (`linux`, `unix`), which would rewrite the member name.
+# Identifiers a JSON key cannot become: the C keywords.
 C_RESERVED = set('''
     auto break case char const continue default do double else enum extern float for goto if
     inline int long register restrict return short signed sizeof static struct switch typedef
     union unsigned void volatile while _Alignas _Alignof _Atomic _Bool _Complex _Generic
     _Imaginary _Noreturn _Static_assert _Thread_local bool true false alignas alignof
-    static_assert thread_local linux unix i386
+    static_assert thread_local
 '''.split())
+
+# Macros GCC predefines in gnu modes that would rewrite a member name; the header
+# #undefs those it uses (`linux`: code tests __linux__ instead).
+GNU_MACROS = ('linux', 'unix', 'i386')
 
 # The regular-expression subset ocj_pattern_match() implements.
 PATTERN_SYNTAX = re.compile(r'''\^?(?:(?:[^\\\[\]()|{}^$*+?]|\\.|\[\^?(?:[^\\\]]|\\.)+\])[*+?]?)*\$?$''')
@@ -308,6 +311,12 @@ class Emitter:
                '/* A JSON object of strings; keys in document order. */',
                'typedef struct oci_string_map {', '  char **keys;', '  char **values;',
                '  size_t len;', '} oci_string_map;', '']
+        keys = {f.cname for t in self.m.types.values() for f in t.fields}
+        undefs = [name for name in GNU_MACROS if name in keys]
+        if undefs:
+            out.append('/* GCC predefines these in gnu modes; they are member names here. */')
+            out += ['#undef %s' % name for name in undefs]
+            out.append('')
         for name in self.m.types:
             out.append('typedef struct oci_%s oci_%s;' % (name, name))
         out.append('')
