@@ -1,5 +1,4 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-#define _GNU_SOURCE
 #include "utils.h"
 
 #include <errno.h>
@@ -8,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 void free_ptr(void *p)
@@ -175,4 +175,16 @@ int parse_long(const char *s, long long *out)
     return -1;
   *out = v;
   return 0;
+}
+
+void rfc3339_now(char *buf, size_t len)
+{
+  struct timespec ts;
+  struct tm tm;
+  size_t n;
+
+  clock_gettime(CLOCK_REALTIME, &ts);
+  gmtime_r(&ts.tv_sec, &tm);
+  n = strftime(buf, len, "%Y-%m-%dT%H:%M:%S", &tm);
+  snprintf(buf + n, len - n, ".%09ldZ", ts.tv_nsec);
 }

@@ -60,4 +60,8 @@ bool has_prefix(const char *s, const char *prefix);
 /* Parses a decimal integer, the whole string. Returns 0 or -1. */
 int parse_long(const char *s, long long *out);
 
+/* The current time as RFC 3339 with nanoseconds in UTC ("2026-11-23T13:44:37.123456789Z"),
+ * the form Go's time.RFC3339Nano parses. buf needs 40 bytes. */
+void rfc3339_now(char *buf, size_t len);
+
 #endif

@@ -1,0 +1,88 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include <errno.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/wait.h>
+
+#include "cli.h"
+#include "container.h"
+#include "create_options.h"
+
+static volatile pid_t forward_to = -1;
+
+static void forward_signal(int sig)
+{
+  if (forward_to > 0)
+    kill(forward_to, sig);
+}
+
+/* Every signal a user may send to `ocirun run` goes on to the container's init. */
+static void forward_signals(pid_t pid)
+{
+  struct sigaction sa = {.sa_handler = forward_signal, .sa_flags = SA_RESTART};
+
+  forward_to = pid;
+  sigemptyset(&sa.sa_mask);
+  for (int sig = 1; sig < NSIG; sig++) {
+    if (sig == SIGKILL || sig == SIGSTOP || sig == SIGCHLD || sig == SIGSEGV || sig == SIGBUS ||
+        sig == SIGILL || sig == SIGFPE || sig == SIGABRT || sig == SIGTRAP || sig == SIGSYS)
+      continue;
+    sigaction(sig, &sa, NULL);
+  }
+}
+
+static int wait_exit_status(pid_t pid)
+{
+  int status;
+
+  while (waitpid(pid, &status, 0) < 0)
+    if (errno != EINTR)
+      return 255;
+  if (WIFEXITED(status))
+    return WEXITSTATUS(status);
+  if (WIFSIGNALED(status))
+    return 128 + WTERMSIG(status);
+  return 255;
+}
+
+static int run_run(const struct cli_command *cmd, const struct global_options *g, int argc,
+                   char **argv)
+{
+  struct create_flags f = {0};
+  struct cli_option opts[CREATE_OPTIONS_MAX];
+  struct create_options co;
+  ocirun_error err = {0};
+  pid_t pid;
+  int pos, rc, status;
+
+  create_options_table(&f, opts, true);
+  rc = cli_parse(cmd, opts, argc, argv, &pos);
+  if (rc != 0)
+    return rc < 0;
+  if (cli_require_args(cmd, argc - pos, 1, 1) < 0)
+    return 1;
+  create_options_fill(&co, &f, g, argv[pos]);
+  co.detached = f.detach;
+  if (container_create(&co, &pid, &err) < 0)
+    return cli_fail("%s", err.msg);
+  if (!f.detach)
+    forward_signals(pid);
+  if (container_start(co.root, co.id, &err) < 0) {
+    ocirun_error ignored = {0};
+    container_delete(co.root, co.id, true, &ignored);
+    return cli_fail("%s", err.msg);
+  }
+  if (f.detach)
+    return 0;
+  status = wait_exit_status(pid);
+  if (!f.keep && container_delete(co.root, co.id, true, &err) < 0)
+    cli_fail("%s", err.msg);
+  return status;
+}
+
+const struct cli_command cmd_run = {
+    .name = "run",
+    .usage = "[command options] <container-id>",
+    .summary = "Create and start a container, wait for it and exit with its exit status.",
+    .run = run_run,
+};

@@ -1,0 +1,258 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "bootstrap.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "hooks.h"
+#include "sync.h"
+#include "utils.h"
+
+#ifndef CLONE_NEWTIME
+#define CLONE_NEWTIME 0x00000080
+#endif
+
+/* clone() with fork semantics (no new stack): the child continues from here. */
+static pid_t clone_fork(unsigned long flags)
+{
+  return (pid_t)syscall(SYS_clone, flags | SIGCHLD, NULL, NULL, NULL, NULL);
+}
+
+static void reap(pid_t pid)
+{
+  while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+    ;
+}
+
+static void kill_and_reap(pid_t pid)
+{
+  if (pid > 0) {
+    kill(pid, SIGKILL);
+    reap(pid);
+  }
+}
+
+static void close_parent_fds(struct init_args *args)
+{
+  for (int i = 0; i < args->nclose; i++)
+    if (args->close_in_child[i] >= 0)
+      close(args->close_in_child[i]);
+}
+
+static __attribute__((noreturn)) void child_fail(int sync_fd, ocirun_error *err)
+{
+  sync_send_error(sync_fd, err);
+  _exit(1);
+}
+
+static void become_root_in_userns(void)
+{
+  /* Fails harmlessly when uid/gid 0 are not mapped; the process keeps its full capability
+   * set in the new user namespace either way. */
+  if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)
+    errno = 0;
+}
+
+/* The intermediate: joins, unshares, forks the init as the parent's child, reports its pid. */
+static __attribute__((noreturn)) void intermediate_main(struct init_args *args)
+{
+  ocirun_error err = {0};
+  int create = args->plan.create_flags;
+  pid_t init;
+
+  prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+  close_parent_fds(args);
+  if (ns_plan_join(&args->plan, &err) < 0)
+    child_fail(args->sync_fd, &err);
+  if (create & CLONE_NEWUSER) {
+    struct sync_msg msg;
+    if (unshare(CLONE_NEWUSER) < 0) {
+      error_set(&err, errno, "unshare user namespace");
+      child_fail(args->sync_fd, &err);
+    }
+    if (sync_send(args->sync_fd, SYNC_USERMAP_PLS, 0, &err) < 0 ||
+        sync_expect(args->sync_fd, SYNC_USERMAP_ACK, &msg, &err) < 0)
+      child_fail(args->sync_fd, &err);
+    become_root_in_userns();
+  }
+  /* The cgroup namespace is unshared by the init once it sits in its cgroup. */
+  if (unshare(create & ~(CLONE_NEWUSER | CLONE_NEWCGROUP)) < 0) {
+    error_set(&err, errno, "unshare namespaces");
+    child_fail(args->sync_fd, &err);
+  }
+  if ((create & CLONE_NEWTIME) && ns_write_time_offsets(args->config->linux, &err) < 0)
+    child_fail(args->sync_fd, &err);
+
+  init = clone_fork(CLONE_PARENT);
+  if (init < 0) {
+    error_set(&err, errno, "fork init");
+    child_fail(args->sync_fd, &err);
+  }
+  if (init == 0)
+    init_main(args);
+  {
+    struct sync_msg msg;
+    if (sync_send(args->sync_fd, SYNC_RECVPID_PLS, init, &err) < 0 ||
+        sync_expect(args->sync_fd, SYNC_RECVPID_ACK, &msg, &err) < 0)
+      child_fail(args->sync_fd, &err);
+  }
+  _exit(0);
+}
+
+static bool deny_setgroups(void)
+{
+  /* An unprivileged writer of gid_map must deny setgroups first; root need not. */
+  return geteuid() != 0;
+}
+
+/* Serves the intermediate until it hands over the init's pid. */
+static int run_intermediate(struct init_args *args, int parent_sock, int child_sock,
+                            pid_t *init_pid, ocirun_error *err)
+{
+  pid_t mid = clone_fork(0);
+  struct sync_msg msg;
+
+  if (mid < 0)
+    return error_set(err, errno, "fork intermediate process");
+  if (mid == 0) {
+    args->sync_fd = child_sock;
+    intermediate_main(args);
+  }
+  for (;;) {
+    if (sync_recv(parent_sock, &msg, err) < 0)
+      goto fail;
+    switch (msg.type) {
+    case SYNC_USERMAP_PLS:
+      if (ns_write_id_maps(mid, args->config->linux, deny_setgroups(), err) < 0 ||
+          sync_send(parent_sock, SYNC_USERMAP_ACK, 0, err) < 0)
+        goto fail;
+      break;
+    case SYNC_RECVPID_PLS:
+      *init_pid = (pid_t)msg.value;
+      if (sync_send(parent_sock, SYNC_RECVPID_ACK, 0, err) < 0)
+        goto fail;
+      reap(mid);
+      return 0;
+    case SYNC_ERROR:
+      err->errnum = msg.errnum;
+      snprintf(err->msg, sizeof(err->msg), "%s", msg.text);
+      goto fail;
+    default:
+      error_set(err, 0, "sync: unexpected %s from intermediate", sync_type_name(msg.type));
+      goto fail;
+    }
+  }
+fail:
+  kill_and_reap(mid);
+  return -1;
+}
+
+static int write_oom_score_adj(pid_t pid, const oci_process *p, ocirun_error *err)
+{
+  char path[64], value[32];
+
+  if (p == NULL || !p->has_oomScoreAdj)
+    return 0;
+  snprintf(path, sizeof(path), "/proc/%d/oom_score_adj", (int)pid);
+  snprintf(value, sizeof(value), "%lld", (long long)p->oomScoreAdj);
+  if (write_file_at(AT_FDCWD, path, value, strlen(value), err) < 0)
+    return error_prefix(err, "set oom_score_adj");
+  return 0;
+}
+
+static int run_runtime_hooks(struct init_args *args, ocirun_error *err)
+{
+  const oci_hooks *hooks = args->config->hooks;
+  autofree char *state = NULL;
+
+  if (hooks == NULL)
+    return 0;
+  state = container_state_json(args->container, STATUS_CREATING, false, err);
+  if (state == NULL)
+    return -1;
+  if (hooks_run(hooks->prestart, hooks->prestart_len, "prestart", state, err) < 0)
+    return -1;
+  return hooks_run(hooks->createRuntime, hooks->createRuntime_len, "createRuntime", state, err);
+}
+
+/* After the init exists: maps, oom score, then answer its requests until SYNC_READY. */
+static int serve_init(struct init_args *args, pid_t init, bool write_maps, ocirun_error *err)
+{
+  struct sync_msg msg;
+
+  if (write_maps && ns_write_id_maps(init, args->config->linux, deny_setgroups(), err) < 0)
+    return -1;
+  if (write_oom_score_adj(init, args->config->process, err) < 0)
+    return -1;
+  args->container->record->pid = init;
+  args->container->record->has_pid = true;
+  if (sync_send(args->sync_fd, SYNC_PREPARED, init, err) < 0)
+    return -1;
+  for (;;) {
+    if (sync_recv(args->sync_fd, &msg, err) < 0)
+      return -1;
+    switch (msg.type) {
+    case SYNC_HOOKS_PLS:
+      if (run_runtime_hooks(args, err) < 0)
+        return -1;
+      if (sync_send(args->sync_fd, SYNC_HOOKS_ACK, 0, err) < 0)
+        return -1;
+      break;
+    case SYNC_READY:
+      return 0;
+    case SYNC_ERROR:
+      err->errnum = msg.errnum;
+      snprintf(err->msg, sizeof(err->msg), "%s", msg.text);
+      return -1;
+    default:
+      return error_set(err, 0, "sync: unexpected %s from init", sync_type_name(msg.type));
+    }
+  }
+}
+
+int bootstrap_spawn(struct init_args *args, pid_t *init_pid, ocirun_error *err)
+{
+  int sv[2];
+  pid_t init = -1;
+  int ret;
+
+  if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
+    return error_set(err, errno, "socketpair");
+  /* The children close the parent's end first thing. */
+  args->close_in_child[args->nclose++] = sv[0];
+
+  if (args->plan.needs_intermediate) {
+    ret = run_intermediate(args, sv[0], sv[1], &init, err);
+  } else {
+    init = clone_fork((unsigned long)(args->plan.create_flags & ~CLONE_NEWCGROUP));
+    if (init == 0) {
+      args->sync_fd = sv[1];
+      init_main(args);
+    }
+    ret = init < 0 ? error_set(err, errno, "clone init") : 0;
+  }
+  args->nclose--;
+  close(sv[1]);
+  args->sync_fd = sv[0];
+  if (ret == 0) {
+    bool fast_userns = !args->plan.needs_intermediate && (args->plan.create_flags & CLONE_NEWUSER);
+    ret = serve_init(args, init, fast_userns, err);
+  }
+  close(sv[0]);
+  if (ret < 0) {
+    kill_and_reap(init);
+    return -1;
+  }
+  *init_pid = init;
+  return 0;
+}

@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Spawning the container's init: the parent side of the bootstrap. See sync.h for the
+ * messages and docs/architecture.md for the picture.
+ *
+ * Fast path (nothing joined by path, no time namespace): one clone() with every CLONE_NEW*
+ * flag; the child is the init. Otherwise an intermediate process joins the namespaces by
+ * path (user first), unshares the new ones, and forks the init with CLONE_PARENT, so that the
+ * init is always the runtime's own child. */
+#ifndef OCIRUN_BOOTSTRAP_H
+#define OCIRUN_BOOTSTRAP_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "error.h"
+#include "namespaces.h"
+#include "ocispec.h"
+#include "state.h"
+
+struct init_args {
+  const oci_config *config;
+  struct container *container; /* id, record (bundle, rootfs, annotations) for hook states */
+  const char *bundle;
+  const char *rootfs;
+  struct ns_plan plan;
+  bool in_userns;     /* a user namespace is created or joined */
+  bool no_pivot;
+  bool no_new_keyring;
+  int preserve_fds;   /* fds 3 .. 3+N-1 pass to the process */
+  int fifo_fd;        /* O_PATH fd of exec.fifo; -1 for exec */
+  int console_sock;   /* connected --console-socket, or -1 */
+  int sync_fd;        /* the child's end of the socketpair (set by bootstrap) */
+  int host_devnull;   /* O_PATH /dev/null of the host, for masking */
+  int close_in_child[8]; /* the parent's own fds the children must close first */
+  int nclose;
+};
+
+/* Spawns the init and serves its requests until it reports SYNC_READY. On failure the init
+ * (and intermediate) are killed and reaped; err holds the child's message verbatim. */
+int bootstrap_spawn(struct init_args *args, pid_t *init_pid, ocirun_error *err);
+
+/* The init's whole life (init.c): never returns. */
+__attribute__((noreturn)) void init_main(struct init_args *args);
+
+#endif

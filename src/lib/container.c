@@ -1,0 +1,501 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "container.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <pwd.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "bootstrap.h"
+#include "hooks.h"
+#include "id.h"
+#include "log.h"
+#include "process.h"
+#include "rootfs.h"
+#include "state.h"
+#include "terminal.h"
+#include "utils.h"
+
+#include "config.h"
+
+/* ---- create ---------------------------------------------------------------------------- */
+
+static int validate_terminal(const oci_config *config, const struct create_options *opts,
+                             ocirun_error *err)
+{
+  bool terminal = config->process && config->process->terminal;
+
+  if (terminal && opts->detached && opts->console_socket == NULL)
+    return error_set(err, 0, "cannot allocate tty if ocirun will detach without setting console socket");
+  if (!terminal && opts->console_socket != NULL)
+    return error_set(err, 0, "cannot use console socket if ocirun will not detach or allocate tty");
+  return 0;
+}
+
+static int load_config(const char *bundle, oci_config **config, char **raw, ocirun_error *err)
+{
+  autofree char *path = xasprintf("%s/config.json", bundle);
+  autofree char *errmsg = NULL;
+  size_t len;
+
+  if (read_file_at(AT_FDCWD, path, raw, &len, err) < 0)
+    return error_prefix(err, "load config");
+  *config = oci_config_parse_data(*raw, len, "config.json", &errmsg);
+  if (*config == NULL)
+    return error_set(err, 0, "%s", errmsg);
+  return 0;
+}
+
+static int validate_config(const oci_config *config, ocirun_error *err)
+{
+  if (config->process == NULL)
+    return error_set(err, 0, "config.json: process: required to create a container");
+  if (config->root == NULL || config->root->path == NULL)
+    return error_set(err, 0, "config.json: root.path: required field missing");
+  if (process_validate(config->process, "process", err) < 0)
+    return error_prefix(err, "config.json");
+  return rootfs_validate(config, err);
+}
+
+static char *resolve_rootfs(const char *bundle, const oci_root *root, ocirun_error *err)
+{
+  autofree char *joined = root->path[0] == '/' ? xstrdup(root->path)
+                                               : xasprintf("%s/%s", bundle, root->path);
+  char *real = realpath(joined, NULL);
+  struct stat st;
+
+  if (real == NULL || stat(real, &st) < 0 || !S_ISDIR(st.st_mode)) {
+    error_set(err, errno ? errno : ENOTDIR, "rootfs \"%s\"", joined);
+    free(real);
+    return NULL;
+  }
+  return real;
+}
+
+static oci_string_map *string_map_copy(const oci_string_map *m)
+{
+  oci_string_map *out;
+
+  if (m == NULL)
+    return NULL;
+  out = xcalloc(1, sizeof(*out));
+  out->keys = xcalloc(m->len, sizeof(char *));
+  out->values = xcalloc(m->len, sizeof(char *));
+  for (size_t i = 0; i < m->len; i++) {
+    out->keys[i] = xstrdup(m->keys[i]);
+    out->values[i] = xstrdup(m->values[i]);
+  }
+  out->len = m->len;
+  return out;
+}
+
+static char *owner_name(void)
+{
+  struct passwd *pw = getpwuid(geteuid());
+
+  return xstrdup(pw ? pw->pw_name : "");
+}
+
+static oci_container_record *new_record(const char *id, const char *bundle, const char *rootfs,
+                                        const oci_config *config, bool systemd_cgroup)
+{
+  oci_container_record *r = xcalloc(1, sizeof(*r));
+  char now[64];
+
+  rfc3339_now(now, sizeof(now));
+  r->ociVersion = xstrdup(OCI_SPEC_VERSION);
+  r->id = xstrdup(id);
+  r->bundle = xstrdup(bundle);
+  r->rootfs = xstrdup(rootfs);
+  r->created = xstrdup(now);
+  r->owner = owner_name();
+  r->annotations = string_map_copy(config->annotations);
+  r->systemdCgroup = systemd_cgroup;
+  r->has_systemdCgroup = true;
+  return r;
+}
+
+static int write_pid_file(const char *path, pid_t pid, ocirun_error *err)
+{
+  autofree char *copy = xstrdup(path);
+  autofree char *dir = NULL;
+  char *slash = strrchr(copy, '/');
+  autoclose int dirfd = -1;
+  char digits[32];
+
+  /* go-runc reads it with Atoi: digits only, no newline. */
+  snprintf(digits, sizeof(digits), "%d", (int)pid);
+  if (slash == NULL) {
+    dir = xstrdup(".");
+  } else {
+    *slash = '\0';
+    dir = xstrdup(copy[0] ? copy : "/");
+  }
+  dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dirfd < 0)
+    return error_set(err, errno, "pid file directory \"%s\"", dir);
+  if (write_file_atomic(dirfd, slash ? slash + 1 : copy, digits, strlen(digits), 0644, err) < 0)
+    return error_prefix(err, "write pid file");
+  return 0;
+}
+
+/* systemd socket activation, as runc does it: when LISTEN_PID names us, the LISTEN_FDS fds
+ * (from 3) pass first, and the process is told it is their listener. */
+static int take_listen_fds(oci_process *p)
+{
+  const char *pid = getenv("LISTEN_PID"), *fds = getenv("LISTEN_FDS");
+  long long want_pid, n;
+
+  if (pid == NULL || fds == NULL || parse_long(pid, &want_pid) < 0 || want_pid != getpid() ||
+      parse_long(fds, &n) < 0 || n <= 0 || n > 1024)
+    return 0;
+  p->env = xrealloc(p->env, (p->env_len + 2) * sizeof(char *));
+  p->env[p->env_len++] = xasprintf("LISTEN_FDS=%lld", n);
+  p->env[p->env_len++] = xstrdup("LISTEN_PID=1");
+  return (int)n;
+}
+
+static int check_preserved_fds(int count, ocirun_error *err)
+{
+  for (int fd = 3; fd < 3 + count; fd++)
+    if (fcntl(fd, F_GETFD) < 0)
+      return error_set(err, errno, "--preserve-fds: fd %d", fd);
+  return 0;
+}
+
+struct create_resources {
+  oci_config *config;
+  char *raw_config;
+  char *bundle;
+  char *rootfs;
+  int rootfd;
+  struct container c;
+  bool state_dir_made;
+  int fifo_fd;
+  int console_sock;
+  int devnull;
+};
+
+static void release_resources(struct create_resources *r, bool failed)
+{
+  if (failed && r->state_dir_made)
+    state_dir_remove(r->rootfd, r->c.id, NULL);
+  container_release(&r->c);
+  if (r->rootfd >= 0)
+    close(r->rootfd);
+  if (r->fifo_fd >= 0)
+    close(r->fifo_fd);
+  if (r->console_sock >= 0)
+    close(r->console_sock);
+  if (r->devnull >= 0)
+    close(r->devnull);
+  oci_config_free(r->config);
+  free(r->raw_config);
+  free(r->bundle);
+  free(r->rootfs);
+}
+
+/* Everything up to the state directory: parsing and checks that touch nothing. */
+static int prepare_create(const struct create_options *opts, struct create_resources *r,
+                          struct init_args *args, ocirun_error *err)
+{
+  if (validate_container_id(opts->id, err) < 0)
+    return -1;
+  r->bundle = realpath(opts->bundle ? opts->bundle : ".", NULL);
+  if (r->bundle == NULL)
+    return error_set(err, errno, "bundle \"%s\"", opts->bundle ? opts->bundle : ".");
+  if (load_config(r->bundle, &r->config, &r->raw_config, err) < 0 ||
+      validate_config(r->config, err) < 0 || validate_terminal(r->config, opts, err) < 0)
+    return -1;
+  /* Before we open anything of our own, which could take a number in the preserved range. */
+  args->preserve_fds = take_listen_fds(r->config->process) + opts->preserve_fds;
+  if (check_preserved_fds(args->preserve_fds, err) < 0)
+    return -1;
+  r->rootfs = resolve_rootfs(r->bundle, r->config->root, err);
+  if (r->rootfs == NULL)
+    return -1;
+  if (ns_plan_make(r->config, &args->plan, err) < 0)
+    return -1;
+  args->in_userns = (args->plan.create_flags & CLONE_NEWUSER) != 0;
+  for (int i = 0; i < args->plan.njoin; i++)
+    if (args->plan.join_flags[i] == CLONE_NEWUSER)
+      args->in_userns = true;
+  return 0;
+}
+
+/* The state directory, exec.fifo, the console connection: things to undo on failure. */
+static int acquire_create(const struct create_options *opts, struct create_resources *r,
+                          ocirun_error *err)
+{
+  r->rootfd = state_root_open(opts->root, true, err);
+  if (r->rootfd < 0)
+    return -1;
+  if (state_dir_create(r->rootfd, opts->id, &r->c, err) < 0)
+    return -1;
+  r->state_dir_made = true;
+  r->c.record = new_record(opts->id, r->bundle, r->rootfs, r->config, opts->systemd_cgroup);
+  if (write_file_atomic(r->c.dirfd, CONFIG_COPY, r->raw_config, strlen(r->raw_config), 0600,
+                        err) < 0)
+    return -1;
+  /* 0622: the init may have dropped to an unprivileged uid by the time it opens it. */
+  if (mkfifoat(r->c.dirfd, FIFO_FILE, 0622) < 0)
+    return error_set(err, errno, "create exec fifo");
+  fchmodat(r->c.dirfd, FIFO_FILE, 0622, 0);
+  r->fifo_fd = openat(r->c.dirfd, FIFO_FILE, O_PATH | O_CLOEXEC);
+  if (r->fifo_fd < 0)
+    return error_set(err, errno, "open exec fifo");
+  if (opts->console_socket) {
+    r->console_sock = console_socket_connect(opts->console_socket, err);
+    if (r->console_sock < 0)
+      return -1;
+  }
+  r->devnull = open("/dev/null", O_PATH | O_CLOEXEC);
+  return 0;
+}
+
+int container_create(const struct create_options *opts, pid_t *pid, ocirun_error *err)
+{
+  struct create_resources r = {.rootfd = -1, .fifo_fd = -1, .console_sock = -1, .devnull = -1};
+  struct init_args args = {.fifo_fd = -1, .console_sock = -1, .host_devnull = -1};
+  int ret = -1;
+
+  r.c.dirfd = -1;
+  for (int i = 0; i < NS_KINDS; i++)
+    args.plan.join_fds[i] = -1;
+  if (prepare_create(opts, &r, &args, err) < 0 || acquire_create(opts, &r, err) < 0)
+    goto out;
+
+  args.config = r.config;
+  args.container = &r.c;
+  args.bundle = r.bundle;
+  args.rootfs = r.rootfs;
+  args.no_pivot = opts->no_pivot;
+  args.no_new_keyring = opts->no_new_keyring;
+  args.fifo_fd = r.fifo_fd;
+  args.console_sock = r.console_sock;
+  args.host_devnull = r.devnull;
+  args.close_in_child[args.nclose++] = r.rootfd;
+  args.close_in_child[args.nclose++] = r.c.dirfd;
+
+  if (bootstrap_spawn(&args, pid, err) < 0)
+    goto out;
+  r.c.record->initStartTime = process_start_time(*pid, NULL);
+  r.c.record->has_initStartTime = true;
+  if (container_save(&r.c, err) < 0 ||
+      (opts->pid_file && write_pid_file(opts->pid_file, *pid, err) < 0)) {
+    kill(*pid, SIGKILL);
+    goto out;
+  }
+  ret = 0;
+out:
+  ns_plan_close(&args.plan);
+  release_resources(&r, ret < 0);
+  return ret;
+}
+
+/* ---- start ----------------------------------------------------------------------------- */
+
+/* Waits for the init to take the start signal; gives up when the init is gone. */
+static int release_init(struct container *c, ocirun_error *err)
+{
+  autoclose int fd = openat(c->dirfd, FIFO_FILE, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  char byte;
+
+  if (fd < 0)
+    return error_set(err, errno, "open exec fifo");
+  for (;;) {
+    struct pollfd p = {.fd = fd, .events = POLLIN};
+    int n = poll(&p, 1, 100);
+    if (n < 0 && errno != EINTR)
+      return error_set(err, errno, "wait on exec fifo");
+    if (n > 0) {
+      ssize_t got = read(fd, &byte, 1);
+      if (got == 1)
+        return 0;
+      if (got == 0 || (got < 0 && errno != EAGAIN))
+        return error_set(err, 0, "container init exited before it could start");
+    }
+    if (container_status(c) == STATUS_STOPPED)
+      return error_set(err, 0, "container init exited before it could start");
+  }
+}
+
+static oci_config *load_config_copy(struct container *c)
+{
+  autofree char *data = NULL;
+  autofree char *errmsg = NULL;
+  size_t len;
+
+  if (read_file_at(c->dirfd, CONFIG_COPY, &data, &len, NULL) < 0)
+    return NULL;
+  return oci_config_parse_data(data, len, "config.json", &errmsg);
+}
+
+/* poststart and poststop failures are warnings (runtime-spec). */
+static void run_warning_hooks(struct container *c, bool poststart)
+{
+  oci_config *config = load_config_copy(c);
+  ocirun_error err = {0};
+  autofree char *state = NULL;
+  oci_hook **hooks;
+  size_t n;
+
+  if (config == NULL || config->hooks == NULL)
+    goto out;
+  hooks = poststart ? config->hooks->poststart : config->hooks->poststop;
+  n = poststart ? config->hooks->poststart_len : config->hooks->poststop_len;
+  if (n == 0)
+    goto out;
+  state = container_state_json(c, poststart ? STATUS_RUNNING : STATUS_STOPPED, false, &err);
+  if (state == NULL || hooks_run(hooks, n, poststart ? "poststart" : "poststop", state, &err) < 0)
+    log_warning("%s", err.msg);
+out:
+  oci_config_free(config);
+}
+
+int container_start(const char *root, const char *id, ocirun_error *err)
+{
+  struct container c;
+  int ret = -1;
+
+  if (container_load(root, id, &c, err) < 0)
+    return -1;
+  switch (container_status(&c)) {
+  case STATUS_CREATED:
+    break;
+  case STATUS_STOPPED:
+    error_set(err, 0, "cannot start a container that has stopped");
+    goto out;
+  default:
+    error_set(err, 0, "cannot start an already running container");
+    goto out;
+  }
+  if (release_init(&c, err) < 0)
+    goto out;
+  unlinkat(c.dirfd, FIFO_FILE, 0);
+  run_warning_hooks(&c, true);
+  ret = 0;
+out:
+  container_release(&c);
+  return ret;
+}
+
+/* ---- kill ------------------------------------------------------------------------------ */
+
+/* A pidfd pins the process: once opened and matched against the recorded start time, the
+ * signal cannot reach a recycled pid. */
+static int open_init_pidfd(struct container *c, ocirun_error *err)
+{
+  int fd = (int)syscall(SYS_pidfd_open, (pid_t)c->record->pid, 0);
+
+  if (fd < 0)
+    return error_set(err, 0, "container not running");
+  if (container_status(c) == STATUS_STOPPED) {
+    close(fd);
+    return error_set(err, 0, "container not running");
+  }
+  return fd;
+}
+
+int container_kill(const char *root, const char *id, int sig, bool all, ocirun_error *err)
+{
+  struct container c;
+  autoclose int pidfd = -1;
+  int ret = -1;
+
+  if (container_load(root, id, &c, err) < 0)
+    return -1;
+  if (container_status(&c) == STATUS_STOPPED) {
+    /* --all on a stopped container with nothing left is not an error (runc). */
+    ret = all ? 0 : error_set(err, 0, "container not running");
+    goto out;
+  }
+  pidfd = open_init_pidfd(&c, err);
+  if (pidfd < 0)
+    goto out;
+  if (syscall(SYS_pidfd_send_signal, pidfd, sig, NULL, 0) < 0) {
+    error_set(err, errno, "kill container init");
+    goto out;
+  }
+  ret = 0;
+out:
+  container_release(&c);
+  return ret;
+}
+
+/* ---- delete ---------------------------------------------------------------------------- */
+
+static int kill_and_wait(struct container *c, ocirun_error *err)
+{
+  autoclose int pidfd = (int)syscall(SYS_pidfd_open, (pid_t)c->record->pid, 0);
+  struct pollfd p;
+
+  if (pidfd < 0 || container_status(c) == STATUS_STOPPED)
+    return 0;
+  if (syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0) < 0 && errno != ESRCH)
+    return error_set(err, errno, "kill container init");
+  p = (struct pollfd){.fd = pidfd, .events = POLLIN};
+  while (poll(&p, 1, 10000) < 0 && errno == EINTR)
+    ;
+  return 0;
+}
+
+int container_delete(const char *root, const char *id, bool force, ocirun_error *err)
+{
+  struct container c;
+  autoclose int rootfd = -1;
+  enum container_status status;
+  int ret = -1;
+
+  if (validate_container_id(id, err) < 0)
+    return -1;
+  if (container_load(root, id, &c, err) < 0) {
+    if (!force)
+      return -1;
+    /* --force on a missing or half-made container: remove whatever is there. */
+    rootfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (rootfd >= 0)
+      state_dir_remove(rootfd, id, NULL);
+    error_clear(err);
+    return 0;
+  }
+  status = container_status(&c);
+  if ((status == STATUS_RUNNING || status == STATUS_PAUSED) && !force) {
+    error_set(err, 0, "cannot delete container %s that is not stopped: %s", id,
+              status_name(status));
+    goto out;
+  }
+  if (kill_and_wait(&c, err) < 0)
+    goto out;
+  run_warning_hooks(&c, false);
+  rootfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (rootfd < 0 || state_dir_remove(rootfd, id, err) < 0)
+    goto out;
+  ret = 0;
+out:
+  container_release(&c);
+  return ret;
+}
+
+/* ---- state ----------------------------------------------------------------------------- */
+
+char *container_state(const char *root, const char *id, ocirun_error *err)
+{
+  struct container c;
+  char *json;
+
+  if (validate_container_id(id, err) < 0 || container_load(root, id, &c, err) < 0)
+    return NULL;
+  json = container_state_json(&c, container_status(&c), true, err);
+  container_release(&c);
+  return json;
+}

@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The lifecycle operations, as the commands call them. */
+#ifndef OCIRUN_CONTAINER_H
+#define OCIRUN_CONTAINER_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "error.h"
+
+struct create_options {
+  const char *root;           /* state root (--root) */
+  const char *id;
+  const char *bundle;         /* NULL: the current directory */
+  const char *pid_file;       /* NULL: none */
+  const char *console_socket; /* NULL: none */
+  bool no_pivot;
+  bool no_new_keyring;
+  int preserve_fds;
+  bool systemd_cgroup;
+  bool detached;              /* false only for `run` in the foreground */
+};
+
+/* Sets up the container and leaves its init blocked on exec.fifo; the init's host pid is
+ * returned. Nothing is left behind on failure. */
+int container_create(const struct create_options *opts, pid_t *pid, ocirun_error *err);
+
+/* Releases the init blocked in `create`, then runs poststart hooks. */
+int container_start(const char *root, const char *id, ocirun_error *err);
+
+int container_kill(const char *root, const char *id, int sig, bool all, ocirun_error *err);
+
+int container_delete(const char *root, const char *id, bool force, ocirun_error *err);
+
+/* The OCI state JSON of the container (pretty-printed), with its live status. */
+char *container_state(const char *root, const char *id, ocirun_error *err);
+
+#endif

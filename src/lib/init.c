@@ -1,0 +1,196 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The container's init, from clone() to execve(). It reports every failure to the parent
+ * as SYNC_ERROR and exits; after SYNC_READY the parent is gone and errors go to stderr. */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/keyctl.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "bootstrap.h"
+#include "hooks.h"
+#include "log.h"
+#include "net.h"
+#include "pathres.h"
+#include "process.h"
+#include "rootfs.h"
+#include "sync.h"
+#include "terminal.h"
+#include "utils.h"
+
+static __attribute__((noreturn)) void fail(struct init_args *args, ocirun_error *err)
+{
+  sync_send_error(args->sync_fd, err);
+  _exit(1);
+}
+
+static int join_new_session_keyring(bool skip, ocirun_error *err)
+{
+  (void)err;
+  if (skip)
+    return 0;
+  /* A fresh anonymous session keyring keeps the host's keys out of reach. Kernels or
+   * seccomp profiles that refuse keyctl are tolerated, as runc does. */
+  if (syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, NULL) < 0 && errno != ENOSYS &&
+      errno != EPERM && errno != EACCES)
+    return error_set(err, errno, "join session keyring");
+  return 0;
+}
+
+static int set_host_names(const oci_config *config, int create_flags, ocirun_error *err)
+{
+  bool own_uts = create_flags & CLONE_NEWUTS;
+
+  if (config->hostname && config->hostname[0]) {
+    if (!own_uts)
+      return error_set(err, 0, "config.json: hostname: needs a new uts namespace");
+    if (sethostname(config->hostname, strlen(config->hostname)) < 0)
+      return error_set(err, errno, "sethostname \"%s\"", config->hostname);
+  }
+  if (config->domainname && config->domainname[0]) {
+    if (!own_uts)
+      return error_set(err, 0, "config.json: domainname: needs a new uts namespace");
+    if (setdomainname(config->domainname, strlen(config->domainname)) < 0)
+      return error_set(err, errno, "setdomainname \"%s\"", config->domainname);
+  }
+  return 0;
+}
+
+static int run_container_hooks(struct init_args *args, oci_hook **hooks, size_t n,
+                               const char *which, enum container_status status,
+                               ocirun_error *err)
+{
+  autofree char *state = NULL;
+
+  if (n == 0)
+    return 0;
+  state = container_state_json(args->container, status, false, err);
+  if (state == NULL)
+    return -1;
+  return hooks_run(hooks, n, which, state, err);
+}
+
+/* Namespaces, identity of the session, names, network: before the filesystem. */
+static int setup_namespaces(struct init_args *args, ocirun_error *err)
+{
+  const oci_config *config = args->config;
+  int create = args->plan.create_flags;
+
+  if (!args->plan.needs_intermediate && (create & CLONE_NEWUSER)) {
+    if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)
+      errno = 0; /* 0 unmapped: capabilities in the new namespace are enough */
+  }
+  if ((create & CLONE_NEWCGROUP) && unshare(CLONE_NEWCGROUP) < 0)
+    return error_set(err, errno, "unshare cgroup namespace");
+  if (setsid() < 0)
+    return error_set(err, errno, "setsid");
+  if (join_new_session_keyring(args->no_new_keyring, err) < 0)
+    return -1;
+  if (set_host_names(config, create, err) < 0)
+    return -1;
+  if ((create & CLONE_NEWNET) && net_loopback_up(err) < 0)
+    return -1;
+  return 0;
+}
+
+static int setup_filesystem(struct init_args *args, ocirun_error *err)
+{
+  const oci_config *config = args->config;
+  const oci_hooks *hooks = config->hooks;
+  struct sync_msg msg;
+  struct rootfs_ctx ctx = {
+      .config = config,
+      .bundle = args->bundle,
+      .rootfs = args->rootfs,
+      .no_pivot = args->no_pivot,
+      .in_userns = args->in_userns,
+      .console_fd = -1,
+      .host_devnull = args->host_devnull,
+  };
+
+  if (rootfs_mount_all(&ctx, err) < 0)
+    return -1;
+  if (sync_send(args->sync_fd, SYNC_HOOKS_PLS, 0, err) < 0 ||
+      sync_expect(args->sync_fd, SYNC_HOOKS_ACK, &msg, err) < 0)
+    return -1;
+  if (hooks && run_container_hooks(args, hooks->createContainer, hooks->createContainer_len,
+                                   "createContainer", STATUS_CREATING, err) < 0)
+    return -1;
+  if (rootfs_pivot(&ctx, err) < 0)
+    return -1;
+  if (config->process && config->process->terminal && args->console_sock >= 0 &&
+      terminal_setup(args->console_sock, config->process->consoleSize, 1, err) < 0)
+    return -1;
+  return rootfs_finalize(&ctx, err);
+}
+
+/* Blocks until `start` opens the fifo for reading, then tells it we are going. */
+static int wait_for_start(int fifo_fd, ocirun_error *err)
+{
+  char path[32];
+  autoclose int fd = -1;
+
+  fd = open(fd_path(fifo_fd, path, sizeof(path)), O_WRONLY | O_CLOEXEC);
+  if (fd < 0)
+    return error_set(err, errno, "open exec fifo");
+  if (write_all(fd, "0", 1) < 0)
+    return error_set(err, errno, "write exec fifo");
+  return 0;
+}
+
+void init_main(struct init_args *args)
+{
+  const oci_config *config = args->config;
+  const oci_process *proc = config->process;
+  ocirun_error err = {0};
+  char exe[PATH_MAX];
+  struct sync_msg msg;
+  int keep[2];
+
+  /* Nothing of the runtime may be ptraced or read through /proc while it is in here. */
+  prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+  for (int i = 0; i < args->nclose; i++)
+    if (args->close_in_child[i] >= 0)
+      close(args->close_in_child[i]);
+
+  if (sync_expect(args->sync_fd, SYNC_PREPARED, &msg, &err) < 0)
+    _exit(1);
+  args->container->record->pid = msg.value;
+  args->container->record->has_pid = true;
+
+  if (setup_namespaces(args, &err) < 0 || setup_filesystem(args, &err) < 0)
+    fail(args, &err);
+  if (config->linux && config->linux->personality &&
+      personality_apply(config->linux->personality, &err) < 0)
+    fail(args, &err);
+  if (process_apply_attributes(proc, &err) < 0 || process_find_executable(proc, exe, &err) < 0 ||
+      process_apply_identity(proc, &err) < 0)
+    fail(args, &err);
+
+  keep[0] = args->sync_fd;
+  keep[1] = args->fifo_fd;
+  if (process_close_fds(args->preserve_fds, keep, 2, &err) < 0)
+    fail(args, &err);
+  if (args->console_sock >= 0)
+    close(args->console_sock);
+  if (sync_send(args->sync_fd, SYNC_READY, 0, &err) < 0)
+    _exit(1);
+  close(args->sync_fd);
+
+  if (wait_for_start(args->fifo_fd, &err) < 0)
+    goto out;
+  close(args->fifo_fd);
+  if (config->hooks &&
+      run_container_hooks(args, config->hooks->startContainer, config->hooks->startContainer_len,
+                          "startContainer", STATUS_RUNNING, &err) < 0)
+    goto out;
+  process_exec(proc, exe, &err);
+out:
+  log_fatal(err.msg);
+  _exit(127);
+}

@@ -1,0 +1,250 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "state.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "id.h"
+#include "json.h"
+#include "utils.h"
+
+const char *status_name(enum container_status status)
+{
+  switch (status) {
+  case STATUS_CREATING:
+    return "creating";
+  case STATUS_CREATED:
+    return "created";
+  case STATUS_RUNNING:
+    return "running";
+  case STATUS_PAUSED:
+    return "paused";
+  default:
+    return "stopped";
+  }
+}
+
+static int mkdir_p(const char *path, mode_t mode)
+{
+  autofree char *copy = xstrdup(path);
+
+  for (char *p = copy + 1; *p; p++) {
+    if (*p != '/')
+      continue;
+    *p = '\0';
+    if (mkdir(copy, 0755) < 0 && errno != EEXIST)
+      return -1;
+    *p = '/';
+  }
+  if (mkdir(copy, mode) < 0 && errno != EEXIST)
+    return -1;
+  return 0;
+}
+
+int state_root_open(const char *root, bool create, ocirun_error *err)
+{
+  int fd;
+
+  if (create && mkdir_p(root, 0700) < 0)
+    return error_set(err, errno, "create state directory \"%s\"", root);
+  fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0)
+    return error_set(err, errno, "open state directory \"%s\"", root);
+  return fd;
+}
+
+int state_dir_create(int rootfd, const char *id, struct container *c, ocirun_error *err)
+{
+  memset(c, 0, sizeof(*c));
+  c->dirfd = -1;
+  if (mkdirat(rootfd, id, 0711) < 0) {
+    if (errno == EEXIST)
+      return error_set(err, 0, "container with id \"%s\" already exists", id);
+    return error_set(err, errno, "create state directory for \"%s\"", id);
+  }
+  c->dirfd = openat(rootfd, id, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+  if (c->dirfd < 0 || flock(c->dirfd, LOCK_EX) < 0) {
+    int saved = errno;
+    unlinkat(rootfd, id, AT_REMOVEDIR);
+    return error_set(err, saved, "lock state directory for \"%s\"", id);
+  }
+  c->id = xstrdup(id);
+  return 0;
+}
+
+int container_load(const char *root, const char *id, struct container *c, ocirun_error *err)
+{
+  autoclose int rootfd = -1;
+  autofree char *data = NULL;
+  autofree char *errmsg = NULL;
+  size_t len;
+
+  memset(c, 0, sizeof(*c));
+  c->dirfd = -1;
+  if (validate_container_id(id, err) < 0)
+    return -1;
+  rootfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (rootfd >= 0)
+    c->dirfd = openat(rootfd, id, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+  if (c->dirfd < 0) {
+    if (errno == ENOENT)
+      return error_set(err, 0, "container does not exist");
+    return error_set(err, errno, "open state of \"%s\"", id);
+  }
+  c->id = xstrdup(id);
+  if (flock(c->dirfd, LOCK_EX) < 0) {
+    container_release(c);
+    return error_set(err, errno, "lock state of \"%s\"", id);
+  }
+  if (read_file_at(c->dirfd, STATE_FILE, &data, &len, err) < 0) {
+    bool missing = err->errnum == ENOENT;
+    container_release(c);
+    if (missing)
+      return error_set(err, 0, "container does not exist");
+    return -1;
+  }
+  c->record = oci_container_record_parse_data(data, len, STATE_FILE, &errmsg);
+  if (c->record == NULL) {
+    container_release(c);
+    return error_set(err, 0, "%s", errmsg);
+  }
+  return 0;
+}
+
+int container_save(struct container *c, ocirun_error *err)
+{
+  autofree char *errmsg = NULL;
+  autofree char *json = oci_container_record_serialize(c->record, &errmsg);
+
+  if (json == NULL)
+    return error_set(err, 0, "serialize state: %s", errmsg);
+  return write_file_atomic(c->dirfd, STATE_FILE, json, strlen(json), 0600, err);
+}
+
+void container_release(struct container *c)
+{
+  if (c->dirfd >= 0)
+    close(c->dirfd); /* also drops the flock */
+  c->dirfd = -1;
+  oci_container_record_free(c->record);
+  c->record = NULL;
+  free(c->id);
+  c->id = NULL;
+}
+
+unsigned long long process_start_time(pid_t pid, bool *zombie)
+{
+  char path[64];
+  autofree char *stat = NULL;
+  char *p;
+  unsigned long long start = 0;
+  char state;
+
+  if (zombie)
+    *zombie = false;
+  if (pid <= 0)
+    return 0;
+  snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+  if (read_file_at(AT_FDCWD, path, &stat, NULL, NULL) < 0)
+    return 0;
+  /* comm may contain spaces and parentheses: fields restart after the last ')' */
+  p = strrchr(stat, ')');
+  if (p == NULL)
+    return 0;
+  /* state is field 3, starttime field 22 */
+  if (sscanf(p + 2, "%c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d %*d %*d %*d %*d %llu",
+             &state, &start) != 2)
+    return 0;
+  if (zombie)
+    *zombie = state == 'Z' || state == 'X';
+  return start;
+}
+
+enum container_status container_status(const struct container *c)
+{
+  const oci_container_record *r = c->record;
+  bool zombie = false;
+  unsigned long long start;
+
+  if (r == NULL)
+    return STATUS_CREATING;
+  if (!r->has_pid || r->pid <= 0)
+    return STATUS_STOPPED;
+  start = process_start_time((pid_t)r->pid, &zombie);
+  if (start == 0 || zombie || (r->has_initStartTime && start != r->initStartTime))
+    return STATUS_STOPPED;
+  if (faccessat(c->dirfd, FIFO_FILE, F_OK, AT_SYMLINK_NOFOLLOW) == 0)
+    return STATUS_CREATED;
+  return STATUS_RUNNING;
+}
+
+char *container_state_json(const struct container *c, enum container_status status, bool pretty,
+                           ocirun_error *err)
+{
+  const oci_container_record *r = c->record;
+  oci_state st = {0};
+  autofree char *errmsg = NULL;
+  char *json;
+
+  st.ociVersion = r->ociVersion;
+  st.id = r->id;
+  st.status = (char *)status_name(status);
+  st.pid = status == STATUS_STOPPED ? 0 : r->pid;
+  st.has_pid = true;
+  st.bundle = r->bundle;
+  st.rootfs = r->rootfs;
+  st.created = r->created;
+  st.owner = r->owner;
+  st.annotations = r->annotations;
+  json = oci_state_serialize(&st, &errmsg);
+  if (json == NULL) {
+    error_set(err, 0, "serialize state: %s", errmsg);
+    return NULL;
+  }
+  if (pretty) {
+    char *nice = json_pretty(json);
+    free(json);
+    json = nice;
+  }
+  return json;
+}
+
+static int remove_tree_at(int dirfd, const char *name)
+{
+  int fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+  DIR *d;
+  struct dirent *e;
+
+  if (fd < 0)
+    return errno == ENOENT ? 0 : unlinkat(dirfd, name, 0);
+  d = fdopendir(fd);
+  if (d == NULL) {
+    close(fd);
+    return -1;
+  }
+  while ((e = readdir(d)) != NULL) {
+    if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+      continue;
+    if (e->d_type == DT_DIR)
+      remove_tree_at(fd, e->d_name);
+    else
+      unlinkat(fd, e->d_name, 0);
+  }
+  closedir(d);
+  return unlinkat(dirfd, name, AT_REMOVEDIR);
+}
+
+int state_dir_remove(int rootfd, const char *id, ocirun_error *err)
+{
+  if (remove_tree_at(rootfd, id) < 0 && errno != ENOENT)
+    return error_set(err, errno, "remove state directory of \"%s\"", id);
+  return 0;
+}

@@ -1,0 +1,106 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "sync.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+const char *sync_type_name(enum sync_type type)
+{
+  static const char *const names[] = {
+      [SYNC_USERMAP_PLS] = "SYNC_USERMAP_PLS", [SYNC_USERMAP_ACK] = "SYNC_USERMAP_ACK",
+      [SYNC_RECVPID_PLS] = "SYNC_RECVPID_PLS", [SYNC_RECVPID_ACK] = "SYNC_RECVPID_ACK",
+      [SYNC_PREPARED] = "SYNC_PREPARED",       [SYNC_HOOKS_PLS] = "SYNC_HOOKS_PLS",
+      [SYNC_HOOKS_ACK] = "SYNC_HOOKS_ACK",     [SYNC_READY] = "SYNC_READY",
+      [SYNC_ERROR] = "SYNC_ERROR",
+  };
+  if ((unsigned)type < sizeof(names) / sizeof(names[0]) && names[type])
+    return names[type];
+  return "SYNC_UNKNOWN";
+}
+
+static int send_msg(int fd, const struct sync_msg *msg, size_t len)
+{
+  ssize_t n;
+
+  do
+    n = send(fd, msg, len, MSG_NOSIGNAL);
+  while (n < 0 && errno == EINTR);
+  return n < 0 ? -1 : 0;
+}
+
+int sync_send(int fd, enum sync_type type, int64_t value, ocirun_error *err)
+{
+  struct sync_msg msg = {.type = type, .value = value};
+
+  if (send_msg(fd, &msg, offsetof(struct sync_msg, text)) < 0)
+    return error_set(err, errno, "send %s", sync_type_name(type));
+  return 0;
+}
+
+void sync_send_error(int fd, const ocirun_error *cause)
+{
+  struct sync_msg msg = {.type = SYNC_ERROR, .errnum = cause->errnum};
+  size_t len = strnlen(cause->msg, sizeof(msg.text) - 1);
+
+  memcpy(msg.text, cause->msg, len);
+  msg.text[len] = '\0';
+  send_msg(fd, &msg, offsetof(struct sync_msg, text) + len + 1);
+}
+
+int sync_recv(int fd, struct sync_msg *msg, ocirun_error *err)
+{
+  ssize_t n;
+
+  memset(msg, 0, sizeof(*msg));
+  do
+    n = recv(fd, msg, sizeof(*msg) - 1, 0);
+  while (n < 0 && errno == EINTR);
+  if (n < 0)
+    return error_set(err, errno, "receive from child");
+  if (n == 0)
+    return error_set(err, 0, "child exited before it finished setting up the container");
+  if ((size_t)n < offsetof(struct sync_msg, text))
+    return error_set(err, 0, "short sync message (%zd bytes)", n);
+  return 0;
+}
+
+int sync_expect(int fd, enum sync_type want, struct sync_msg *msg, ocirun_error *err)
+{
+  if (sync_recv(fd, msg, err) < 0)
+    return -1;
+  if (msg->type == SYNC_ERROR) {
+    err->errnum = msg->errnum;
+    snprintf(err->msg, sizeof(err->msg), "%s", msg->text);
+    return -1;
+  }
+  if (msg->type != want)
+    return error_set(err, 0, "sync: expected %s, got %s", sync_type_name(want),
+                     sync_type_name(msg->type));
+  return 0;
+}
+
+int send_fd(int sock, int fd, const char *name, ocirun_error *err)
+{
+  union {
+    char buf[CMSG_SPACE(sizeof(int))];
+    struct cmsghdr align;
+  } control;
+  struct iovec iov = {.iov_base = (void *)name, .iov_len = strlen(name)};
+  struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1};
+  struct cmsghdr *cmsg;
+
+  memset(&control, 0, sizeof(control));
+  mh.msg_control = control.buf;
+  mh.msg_controllen = sizeof(control.buf);
+  cmsg = CMSG_FIRSTHDR(&mh);
+  cmsg->cmsg_level = SOL_SOCKET;
+  cmsg->cmsg_type = SCM_RIGHTS;
+  cmsg->cmsg_len = CMSG_LEN(sizeof(int));
+  memcpy(CMSG_DATA(cmsg), &fd, sizeof(int));
+  if (sendmsg(sock, &mh, MSG_NOSIGNAL) < 0)
+    return error_set(err, errno, "send file descriptor");
+  return 0;
+}

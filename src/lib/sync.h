@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Typed messages between the runtime (parent) and its children over a SOCK_SEQPACKET
+ * socketpair. Each request has its answer: *_PLS is asked, *_ACK is the reply.
+ *
+ *   parent                       intermediate (only when joining namespaces by path
+ *     |                            or creating a time namespace)
+ *     |<-- SYNC_USERMAP_PLS ------|  unshared a user namespace: write my uid/gid maps
+ *     |--- SYNC_USERMAP_ACK ----->|
+ *     |<-- SYNC_RECVPID_PLS ------|  init forked (CLONE_PARENT); value = its host pid
+ *     |--- SYNC_RECVPID_ACK ----->|  intermediate exits
+ *     |
+ *     |                          init
+ *     |--- SYNC_PREPARED -------->|  maps written, oom score set; value = init's host pid
+ *     |<-- SYNC_HOOKS_PLS --------|  mounts are in place: run prestart/createRuntime hooks
+ *     |--- SYNC_HOOKS_ACK ------->|
+ *     |<-- SYNC_READY ------------|  everything set up; init now blocks on exec.fifo
+ *     |<-- SYNC_ERROR ------------|  (at any point, from any child) errno + message
+ */
+#ifndef OCIRUN_SYNC_H
+#define OCIRUN_SYNC_H
+
+#include <stdint.h>
+
+#include "error.h"
+
+enum sync_type {
+  SYNC_USERMAP_PLS = 1,
+  SYNC_USERMAP_ACK,
+  SYNC_RECVPID_PLS,
+  SYNC_RECVPID_ACK,
+  SYNC_PREPARED,
+  SYNC_HOOKS_PLS,
+  SYNC_HOOKS_ACK,
+  SYNC_READY,
+  SYNC_ERROR,
+};
+
+struct sync_msg {
+  uint32_t type;
+  int32_t errnum;             /* SYNC_ERROR: errno of the cause */
+  int64_t value;              /* a pid, where the type carries one */
+  char text[sizeof(((ocirun_error *)0)->msg)]; /* SYNC_ERROR: the message */
+};
+
+const char *sync_type_name(enum sync_type type);
+
+/* Sends a message without payload other than value. */
+int sync_send(int fd, enum sync_type type, int64_t value, ocirun_error *err);
+
+/* Sends SYNC_ERROR carrying what err holds. Best effort: used on the way out. */
+void sync_send_error(int fd, const ocirun_error *cause);
+
+/* Receives one message. A closed peer is an error ("peer exited"). */
+int sync_recv(int fd, struct sync_msg *msg, ocirun_error *err);
+
+/* Receives a message and checks it is `want`; a SYNC_ERROR is turned into err verbatim. */
+int sync_expect(int fd, enum sync_type want, struct sync_msg *msg, ocirun_error *err);
+
+/* Passes one fd with a non-empty name as payload (SCM_RIGHTS), as console sockets expect. */
+int send_fd(int sock, int fd, const char *name, ocirun_error *err);
+
+#endif
