@@ -92,19 +92,46 @@ int ocj_expect(struct ocj_ctx *cx, const struct ocj_path *path, const struct ocj
   return ocj_fail(cx, path, "expected %s, got %s", expected_name(kind), ocj_kind_name(node));
 }
 
+/* s as a JSON string literal for a message, cut after about 60 bytes. */
+static void quote(char *buf, size_t size, const char *s)
+{
+  size_t n = 0, used = 0;
+
+  buf[n++] = '"';
+  for (; *s && n + 8 < size; s++, used++) {
+    unsigned char c = (unsigned char)*s;
+
+    if (used >= 60 && (c & 0xC0) != 0x80) {
+      n += (size_t)snprintf(buf + n, size - n, "...");
+      break;
+    }
+    if (c == '"' || c == '\\')
+      n += (size_t)snprintf(buf + n, size - n, "\\%c", c);
+    else if (c == '\n')
+      n += (size_t)snprintf(buf + n, size - n, "\\n");
+    else if (c < 0x20 || c == 0x7f)
+      n += (size_t)snprintf(buf + n, size - n, "\\u%04x", c);
+    else
+      buf[n++] = (char)c;
+  }
+  buf[n++] = '"';
+  buf[n] = '\0';
+}
+
 int ocj_check_string(struct ocj_ctx *cx, const struct ocj_path *path, const struct ocj_check *check,
                      const char *s)
 {
-  char *list = NULL;
+  char *list = NULL, value[512];
   size_t size = 0, i;
   FILE *f;
 
   if (check == NULL)
     return 0;
+  quote(value, sizeof(value), s);
   if (check->pattern != NULL) {
     if (ocj_pattern_match(check->pattern, s))
       return 0;
-    return ocj_fail(cx, path, "\"%s\" does not match %s", s, check->pattern);
+    return ocj_fail(cx, path, "%s does not match %s", value, check->pattern);
   }
   for (i = 0; check->values[i] != NULL; i++)
     if (strcmp(check->values[i], s) == 0)
@@ -118,7 +145,7 @@ int ocj_check_string(struct ocj_ctx *cx, const struct ocj_path *path, const stru
     free(list);
     return ocj_nomem(cx);
   }
-  ocj_fail(cx, path, "unknown value \"%s\" (one of %s)", s, list);
+  ocj_fail(cx, path, "unknown value %s (one of %s)", value, list);
   free(list);
   return -1;
 }

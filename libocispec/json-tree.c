@@ -283,11 +283,38 @@ static void syntax_error(struct ocj_ctx *cx, const char *json, size_t len, size_
   ocj_fail(cx, NULL, "line %zu, column %zu: %s%s", line, column, what, detail);
 }
 
+/* Reports why yajl stopped; `at` is the offset of the byte it stopped at. */
+static void parse_error(struct ocj_ctx *cx, yajl_handle h, const struct builder *b,
+                        const char *json, size_t len, size_t at)
+{
+  unsigned char *msg;
+  size_t n;
+
+  if (b->nomem) {
+    ocj_nomem(cx);
+    return;
+  }
+  if (b->too_deep) {
+    syntax_error(cx, json, len, at, "nesting deeper than 64 levels", "");
+    return;
+  }
+  msg = yajl_get_error(h, 0, NULL, 0);
+  if (msg == NULL) {
+    ocj_nomem(cx);
+    return;
+  }
+  n = strlen((char *)msg);
+  while (n > 0 && strchr("\n .", msg[n - 1]) != NULL)
+    msg[--n] = '\0';
+  syntax_error(cx, json, len, at, "invalid JSON: ", (char *)msg);
+  yajl_free_error(h, msg);
+}
+
 struct ocj_node *ocj_tree_parse(struct ocj_ctx *cx, const char *json, size_t len)
 {
   struct builder b = {0};
   yajl_handle h;
-  yajl_status st;
+  size_t at;
 
   if (len > OCJ_MAX_SIZE) {
     ocj_fail(cx, NULL, "document of %zu bytes is larger than the limit of 16 MiB", len);
@@ -298,42 +325,19 @@ struct ocj_node *ocj_tree_parse(struct ocj_ctx *cx, const char *json, size_t len
     ocj_nomem(cx);
     return NULL;
   }
-  st = yajl_parse(h, (const unsigned char *)json, len);
-  if (st == yajl_status_ok)
-    st = yajl_complete_parse(h);
-  if (st != yajl_status_ok) {
-    /* yajl counts the bytes of the token it stopped at; point at its first byte */
-    size_t at = yajl_get_bytes_consumed(h);
-
-    if (b.nomem) {
-      ocj_nomem(cx);
-    } else if (b.too_deep) {
-      syntax_error(cx, json, len, at ? at - 1 : 0, "nesting deeper than 64 levels", "");
-    } else {
-      unsigned char *msg = yajl_get_error(h, 0, NULL, 0);
-      char *reason = (char *)msg;
-      size_t n;
-
-      if (reason == NULL) {
-        ocj_nomem(cx);
-      } else {
-        n = strlen(reason);
-        while (n > 0 && (reason[n - 1] == '\n' || reason[n - 1] == ' ' || reason[n - 1] == '.'))
-          reason[--n] = '\0';
-        if (st == yajl_status_ok || at >= len)
-          at = len;
-        else if (at > 0)
-          at--;
-        syntax_error(cx, json, len, at, "invalid JSON: ", reason);
-        yajl_free_error(h, msg);
-      }
-    }
+  if (yajl_parse(h, (const unsigned char *)json, len) != yajl_status_ok) {
+    /* yajl has consumed the token it stopped at: point at that token's last byte */
+    at = yajl_get_bytes_consumed(h);
+    parse_error(cx, h, &b, json, len, at ? at - 1 : 0);
+  } else if (yajl_complete_parse(h) != yajl_status_ok) {
+    parse_error(cx, h, &b, json, len, len); /* the document ends too early */
+  } else {
     yajl_free(h);
     free(b.key);
-    ocj_tree_free(b.root);
-    return NULL;
+    return b.root;
   }
   yajl_free(h);
   free(b.key);
-  return b.root;
+  ocj_tree_free(b.root);
+  return NULL;
 }
