@@ -162,6 +162,36 @@ enum mount_option_class mount_option_classify(const char *option)
   return MOUNT_OPTION_UNKNOWN;
 }
 
+static int compare_names(const void *a, const void *b)
+{
+  return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+const char *const *mount_option_names(size_t *n)
+{
+#define COUNT(table) (sizeof(table) / sizeof(table[0]))
+  static const char *names[COUNT(flag_options) + COUNT(propagation_options) +
+                           COUNT(recursive_options) + COUNT(extension_options)];
+  static size_t count;
+
+  if (count == 0) {
+    for (size_t i = 0; i < COUNT(flag_options); i++)
+      names[count++] = flag_options[i].name;
+    for (size_t i = 0; i < COUNT(propagation_options); i++)
+      names[count++] = propagation_options[i].name;
+    for (size_t i = 0; i < COUNT(recursive_options); i++)
+      names[count++] = recursive_options[i].name;
+    /* idmap and ridmap are recognized but refused: not advertised until they work. */
+    for (size_t i = 0; extension_options[i]; i++)
+      if (strstr(extension_options[i], "idmap") == NULL)
+        names[count++] = extension_options[i];
+    qsort(names, count, sizeof(names[0]), compare_names);
+  }
+#undef COUNT
+  *n = count;
+  return names;
+}
+
 unsigned long mount_propagation_flag(const char *name)
 {
   const struct flag_option *o = FIND(propagation_options, name);

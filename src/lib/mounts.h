@@ -52,6 +52,10 @@ int mount_options_parse(char *const *options, size_t n, struct mount_options *ou
                         ocirun_error *err);
 void mount_options_free(struct mount_options *opts);
 
+/* Every option name the table knows (flags, propagation, recursive attributes, extensions),
+ * sorted: the "mountOptions" of `ocirun features`. */
+const char *const *mount_option_names(size_t *n);
+
 /* "rslave" → MS_SLAVE|MS_REC and so on; 0 when name is not a propagation. */
 unsigned long mount_propagation_flag(const char *name);
 

@@ -211,6 +211,22 @@ static void test_classify(void)
   CHECK(mount_option_classify("tmpcopyup") == MOUNT_OPTION_EXTENSION, "tmpcopyup");
 }
 
+static void test_option_names(void)
+{
+  size_t n = 0;
+  const char *const *names = mount_option_names(&n);
+  bool sorted = true, known = true, has_rro = false, has_idmap = false;
+
+  for (size_t i = 0; i < n; i++) {
+    sorted = sorted && (i == 0 || strcmp(names[i - 1], names[i]) < 0);
+    known = known && mount_option_classify(names[i]) != MOUNT_OPTION_UNKNOWN;
+    has_rro = has_rro || strcmp(names[i], "rro") == 0;
+    has_idmap = has_idmap || strcmp(names[i], "idmap") == 0;
+  }
+  CHECK(n > 60 && sorted && known && has_rro && !has_idmap,
+        "mount_option_names: %zu names, sorted, all known, idmap not advertised", n);
+}
+
 static void test_clean_path(void)
 {
   static const char *const cases[][2] = {
@@ -550,6 +566,7 @@ int main(void)
   test_recursive_table();
   test_data_and_order();
   test_classify();
+  test_option_names();
   test_clean_path();
 
   if (geteuid() != 0) {
