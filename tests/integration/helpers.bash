@@ -285,11 +285,11 @@ wait_for_file() {
 	fail "$1 did not appear"
 }
 
-# run_in_container CMD: runs `sh -c CMD` as the container's process with `ocirun run`;
-# $status and $output are the container's.
+# run_in_container CMD: runs `sh -c CMD` as the process of a container "$ID-run" with
+# `ocirun run`; $status and $output are the container's.
 run_in_container() {
 	set_args sh -c "$1"
-	ocirun run "${ID}"
+	ocirun run "$ID-run"
 }
 
 # ------------------------------------------------------------------------------------------------
@@ -297,7 +297,7 @@ run_in_container() {
 
 # proc_status PID FIELD: a field of /proc/PID/status, e.g. `proc_status 123 CapEff`.
 proc_status() {
-	awk -v f="$2:" '$1 == f { $1 = ""; sub(/^[ \t]+/, ""); print; exit }' "/proc/$1/status"
+	awk -v f="$2:" '$1 == f { sub(/^[^:]*:[ \t]*/, ""); print; exit }' "/proc/$1/status"
 }
 
 # proc_state PID: the one-letter state (R, S, Z ...), empty when the pid does not exist.
