@@ -767,12 +767,16 @@ static int copy_tree(int src, int dst, int depth, ocirun_error *err);
 
 static int copy_regular(int src, int dst, const char *name, ocirun_error *err)
 {
-  autoclose int in = openat(src, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+  /* O_NONBLOCK: a fifo swapped in after the fstatat must not block the copy. */
+  autoclose int in = openat(src, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
   autoclose int out = -1;
   char buf[65536];
+  struct stat st;
 
   if (in < 0)
     return error_set(err, errno, "open \"%s\"", name);
+  if (fstat(in, &st) < 0 || !S_ISREG(st.st_mode))
+    return error_set(err, 0, "\"%s\" changed while being copied", name);
   out = openat(dst, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
   if (out < 0)
     return error_set(err, errno, "create \"%s\"", name);

@@ -533,9 +533,25 @@ static int run_child(bool userns)
 
   if (pid == 0) {
     struct mount_env env;
+    char sub[PATH_MAX], locked[PATH_MAX];
+
     failures = 0;
-    if (unshare(CLONE_NEWNS | (userns ? CLONE_NEWUSER : 0)) < 0) {
+    if (unshare(CLONE_NEWNS) < 0) {
       printf("ok - # SKIP unshare: %s\n", strerror(errno));
+      _exit(0);
+    }
+    /* The test's own source mounts, in this namespace only: a submount inside the bind
+     * source, and a nosuid,nodev source that a user namespace will see as locked. */
+    snprintf(sub, sizeof(sub), "%s/srcdir/sub", base);
+    snprintf(locked, sizeof(locked), "%s/locked", base);
+    if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 ||
+        mount("tmpfs", sub, "tmpfs", 0, "size=1m") < 0 ||
+        mount("tmpfs", locked, "tmpfs", MS_NOSUID | MS_NODEV, "size=1m") < 0) {
+      perror("source mounts");
+      _exit(1);
+    }
+    if (userns && unshare(CLONE_NEWUSER | CLONE_NEWNS) < 0) {
+      printf("ok - # SKIP unshare(CLONE_NEWUSER): %s\n", strerror(errno));
       _exit(0);
     }
     if (userns) {
@@ -583,13 +599,9 @@ int main(void)
     sh("cd %s && ln -s /etc root/myproc && ln -s /sys root/via && ln -s /proc/sys root/linkproc "
        "&& ln -s ../.. root/uplink && ln -s \"$PWD/outside\" root/evil && mkdir -p locked",
        base);
-    /* A submount inside the bind source, and a nosuid,nodev source for the locked test. */
-    sh("mount -t tmpfs -o size=1m tmpfs %s/srcdir/sub && "
-       "mount -t tmpfs -o nosuid,nodev,size=1m tmpfs %s/locked",
-       base);
     failures += run_child(false);
     failures += run_child(true);
-    sh("umount %s/srcdir/sub; umount %s/locked; rm -rf %s", base);
+    sh("rm -rf %s", base);
   }
   printf("%d failure(s)\n", failures);
   return failures == 0 ? 0 : 1;
