@@ -1,0 +1,171 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# Hooks: each stage runs at its point of the life cycle, in its namespaces, with the container's
+# state on stdin; failures and timeouts fail the operation and leave nothing behind.
+#
+# runc 1.1 deviates from the runtime-spec in two places checked here, so with OCIRUN=runc these
+# fail: it runs poststart hooks in `create` (with status "created"), and it stops at the first
+# failing poststop hook.
+#
+# Hooks run /bin/sh; the host's for the stages run in the runtime's namespaces (and for
+# createContainer, which runs in the container's mount namespace before pivot_root), busybox's
+# for startContainer. They write what they see to $HOOKS on the host (bound at /hooks inside).
+
+load helpers
+
+setup() {
+	setup_bundle
+	set_args sleep 1000
+	HOOKS=$BATS_TEST_TMPDIR/hooks
+	mkdir "$HOOKS"
+	update_config '.mounts += [{"destination": "/hooks", "type": "bind", "source": $d, "options": ["rbind"]}]' \
+		--arg d "$HOOKS"
+}
+
+teardown() {
+	teardown_bundle
+}
+
+# hook CMD [TIMEOUT]: the JSON of a hook running `sh -c CMD`, tagged so that a hook process left
+# running is found as the test's.
+hook() {
+	jq -cn --arg cmd "$1" --arg tag "OCIRUN_TEST_TAG=$TAG" --arg timeout "${2:-}" '
+		{path: "/bin/sh", args: ["sh", "-c", $cmd], env: ["PATH=/usr/bin:/bin", $tag]}
+		+ (if $timeout == "" then {} else {timeout: ($timeout | tonumber)} end)'
+}
+
+# set_hooks STAGE HOOK-JSON...: the hooks of one stage.
+set_hooks() {
+	local stage=$1
+	shift
+	update_config '.hooks[$s] = [$ARGS.positional[] | fromjson]' --arg s "$stage" --args -- "$@"
+}
+
+# check_state FILE STATUS PID: FILE holds the state JSON a hook got.
+check_state() {
+	jq -e --arg id "$ID" --arg bundle "$BUNDLE" --arg status "$2" --argjson pid "$3" '
+		(.ociVersion | type == "string") and .id == $id and .bundle == $bundle and
+		.status == $status and (.pid // 0) == $pid' "$1" ||
+		fail "$(basename "$1"): $(cat "$1")"
+}
+
+@test "every stage gets the state on stdin with the status of its point in the life cycle" {
+	for stage in createRuntime createContainer prestart poststart poststop; do
+		set_hooks "$stage" "$(hook "cat >$HOOKS/$stage.json")"
+	done
+	set_hooks startContainer "$(hook "cat >/hooks/startContainer.json")"
+
+	create_ok
+	pid=$(pid_of "$ID")
+	# the state's pid is the host's in the runtime's namespaces, the container's (1) inside it
+	check_state "$HOOKS/createRuntime.json" creating "$pid"
+	check_state "$HOOKS/createContainer.json" creating 1
+	check_state "$HOOKS/prestart.json" creating "$pid"
+	[ ! -e "$HOOKS/startContainer.json" ]
+	[ ! -e "$HOOKS/poststart.json" ]
+
+	start_ok
+	check_state "$HOOKS/startContainer.json" created 1
+	check_state "$HOOKS/poststart.json" running "$pid"
+	[ ! -e "$HOOKS/poststop.json" ]
+
+	ocirun kill "$ID" KILL
+	wait_for_status "$ID" stopped
+	[ ! -e "$HOOKS/poststop.json" ]
+	ocirun delete "$ID"
+	assert_status 0
+	check_state "$HOOKS/poststop.json" stopped 0
+}
+
+@test "the state given to hooks carries the annotations" {
+	update_config '.annotations = {"org.example.key": "value"}'
+	set_hooks createRuntime "$(hook "cat >$HOOKS/state.json")"
+	create_ok
+	jq -e '.annotations["org.example.key"] == "value"' "$HOOKS/state.json"
+}
+
+@test "createRuntime and prestart run in the host's namespaces, createContainer and startContainer in the container's" {
+	ns='for ns in mnt pid; do readlink /proc/self/ns/$ns; done'
+	set_hooks createRuntime "$(hook "($ns) >$HOOKS/createRuntime")"
+	set_hooks prestart "$(hook "($ns) >$HOOKS/prestart")"
+	set_hooks createContainer "$(hook "readlink /proc/self/ns/mnt >$HOOKS/createContainer")"
+	set_hooks startContainer "$(hook "($ns) >/hooks/startContainer")"
+	launch
+	pid=$(pid_of "$ID")
+	host=$(printf '%s\n' "$(ns_of self mnt)" "$(ns_of self pid)")
+	ctr=$(printf '%s\n' "$(ns_of "$pid" mnt)" "$(ns_of "$pid" pid)")
+	[ "$(cat "$HOOKS/createRuntime")" = "$host" ]
+	[ "$(cat "$HOOKS/prestart")" = "$host" ]
+	[ "$(cat "$HOOKS/createContainer")" = "$(ns_of "$pid" mnt)" ]
+	[ "$(cat "$HOOKS/startContainer")" = "$ctr" ]
+}
+
+@test "hooks of a stage run in order, with their own args and env" {
+	update_config '.hooks.prestart = [
+		{"path": "/bin/sh", "args": ["sh", "-c", "echo \"$0 $1 $FOO\" >>\($out)", "zero", "one"], "env": ["FOO=bar"]},
+		{"path": "/bin/sh", "args": ["sh", "-c", "echo second >>\($out)"]},
+		{"path": "/bin/sh", "args": ["sh", "-c", "env | grep -v ^PWD= | sort >\($env)"], "env": ["A=1", "B=2"]}]' \
+		--arg out "$HOOKS/order" --arg env "$HOOKS/env"
+	create_ok
+	[ "$(cat "$HOOKS/order")" = "$(printf 'zero one bar\nsecond')" ]
+	# only the hook's own environment, nothing of the runtime's
+	[ "$(cat "$HOOKS/env")" = "$(printf 'A=1\nB=2')" ]
+}
+
+@test "a failing prestart hook fails create, stops the later hooks and leaves nothing" {
+	update_config '.hooks.prestart = [{"path": "/bin/false"}]'
+	update_config '.hooks.prestart += [$h]' --argjson h "$(hook "touch $HOOKS/after")"
+	snapshot before
+	ocirun create --bundle "$BUNDLE" "$ID"
+	assert_status nonzero
+	[ ! -e "$HOOKS/after" ]
+	snapshot after
+	assert_nothing_left before after
+}
+
+@test "a hook that runs past its timeout is killed and fails create" {
+	set_hooks createRuntime "$(hook "echo \$\$ >$HOOKS/pid; exec sleep 1000" 1)"
+	snapshot before
+	ocirun create --bundle "$BUNDLE" "$ID"
+	assert_status nonzero
+	hook_pid=$(cat "$HOOKS/pid")
+	wait_until_dead "$hook_pid"
+	snapshot after
+	assert_nothing_left before after
+}
+
+@test "poststop runs on delete of a container that exited" {
+	set_args true
+	set_hooks poststop "$(hook "cat >$HOOKS/poststop.json")"
+	create_ok
+	ocirun start "$ID"
+	assert_status 0
+	wait_for_status "$ID" stopped
+	[ ! -e "$HOOKS/poststop.json" ]
+	ocirun delete "$ID"
+	assert_status 0
+	check_state "$HOOKS/poststop.json" stopped 0
+}
+
+@test "poststop runs when run's container exits" {
+	set_args true
+	set_hooks poststop "$(hook "cat >$HOOKS/poststop.json")"
+	ocirun run "$ID"
+	assert_status 0
+	check_state "$HOOKS/poststop.json" stopped 0
+}
+
+@test "a failing poststop hook does not stop delete or the other poststop hooks" {
+	set_args true
+	update_config '.hooks.poststop = [{"path": "/bin/false"}]'
+	update_config '.hooks.poststop += [$h]' --argjson h "$(hook "touch $HOOKS/after")"
+	create_ok
+	ocirun start "$ID"
+	assert_status 0
+	wait_for_status "$ID" stopped
+	ocirun delete "$ID"
+	assert_status 0
+	[ ! -e "$ROOT/$ID" ]
+	[ -e "$HOOKS/after" ]
+}
