@@ -234,6 +234,35 @@ def c_int(value, unsigned):
     return '%d' % value if value >= 0 else '(%d)' % value
 
 
+def wrap(line, width=100, start=0):
+    """Breaks a long declaration or call after commas, aligning with its opening
+    parenthesis (the first one at or after start)."""
+    indent = ' ' * (line.index('(', start) + 1)
+    lines = []
+    while len(line) > width:
+        cut = line.rfind(', ', 0, width - 1)
+        if cut < 0:
+            break
+        lines.append(line[:cut + 1])
+        line = indent + line[cut + 2:]
+    return lines + [line]
+
+
+GET_PARAMS = ('struct ocj_ctx *cx, const struct ocj_path *path, const struct ocj_node *j, '
+              'const char *key, int flags')
+PUT_PARAMS = 'struct ocj_ctx *cx, const struct ocj_path *path, const char *key, int flags'
+
+
+def condition(calls, tail):
+    """`  if (a < 0 ||` ... `      z < 0` + tail, each call wrapped on its own."""
+    out = []
+    for i, call in enumerate(calls):
+        prefix = '  if (' if i == 0 else '      '
+        suffix = ' ||' if i < len(calls) - 1 else tail
+        out += wrap(prefix + call + suffix, start=len(prefix))
+    return out
+
+
 def flags(f):
     return 'OCJ_REQUIRED' if f.required else '0'
 
@@ -347,12 +376,12 @@ class Emitter:
             out += ['};', '']
         for t in self.m.types.values():
             n = t.name
-            out += [
-                'oci_%s *oci_%s_parse_data(const char *json, size_t len, const char *origin,' % (n, n),
-                '%*schar **err);' % (len('oci_%s *oci_%s_parse_data(' % (n, n)), ''),
-                'oci_%s *oci_%s_parse_file(const char *path, const char *origin, char **err);' % (n, n),
-                'char *oci_%s_serialize(const oci_%s *v, char **err);' % (n, n),
-                'void oci_%s_free(oci_%s *v);' % (n, n), '']
+            out += wrap('oci_%s *oci_%s_parse_data(const char *json, size_t len, const char *origin, '
+                        'char **err);' % (n, n))
+            out += wrap('oci_%s *oci_%s_parse_file(const char *path, const char *origin, '
+                        'char **err);' % (n, n))
+            out += ['char *oci_%s_serialize(const oci_%s *v, char **err);' % (n, n),
+                    'void oci_%s_free(oci_%s *v);' % (n, n), '']
         out += ['void oci_string_map_free(oci_string_map *m);',
                 '/* The value of key, NULL when absent. */',
                 'const char *oci_string_map_get(const oci_string_map *m, const char *key);',
@@ -377,10 +406,10 @@ class Emitter:
         out.append('/* Readers and writers, defined below in description order. */')
         for t in self.m.types.values():
             n = t.name
-            out.append('static int parse_%s(struct ocj_ctx *cx, const struct ocj_path *path, '
-                       'const struct ocj_node *j, oci_%s **out);' % (n, n))
-            out.append('static int gen_%s(struct ocj_ctx *cx, const struct ocj_path *path, '
-                       'const oci_%s *v);' % (n, n))
+            out += wrap('static int parse_%s(struct ocj_ctx *cx, const struct ocj_path *path, '
+                        'const struct ocj_node *j, oci_%s **out);' % (n, n))
+            out += wrap('static int gen_%s(struct ocj_ctx *cx, const struct ocj_path *path, '
+                        'const oci_%s *v);' % (n, n))
         out.append('')
         out.append('/* Readers and writers of members, arrays and maps of each type. */')
         out.append('')
@@ -411,12 +440,13 @@ class Emitter:
             line = ' '
             for v in values:
                 piece = ' ' + c_string(v) + ','
-                if len(line) + len(piece) > 98:
+                if len(line) + len(piece) > 92:
                     out.append(line)
                     line = ' '
                 line += piece
             out.append(line + ' NULL};')
-            out.append('static const struct ocj_check check_%s = {NULL, %s_values};' % (name, name))
+            line = 'static const struct ocj_check check_%s = {NULL, %s_values};' % (name, name)
+            out += [line] if len(line) <= 100 else [line.replace('= ', '=\n    ')]
         for t, f in patterns:
             out.append('static const struct ocj_check check_%s_%s = {%s, NULL};' %
                        (t.name, f.cname, c_string(f.pattern)))
@@ -428,23 +458,27 @@ class Emitter:
         out = ['/* ---------------------------------------------------------------- oci_%s */' % n,
                '']
         # reader
-        out += ['static int parse_%s(struct ocj_ctx *cx, const struct ocj_path *path, '
-                'const struct ocj_node *j,' % n,
-                '%*soci_%s **out)' % (len('static int parse_%s(' % n), '', n), '{',
+        out += wrap('static int parse_%s(struct ocj_ctx *cx, const struct ocj_path *path, '
+                    'const struct ocj_node *j, oci_%s **out)' % (n, n))
+        out += ['{',
                 '  oci_%s *v;' % n, '',
                 '  if (ocj_expect(cx, path, j, OCJ_OBJECT) < 0)', '    return -1;',
                 '  v = calloc(1, sizeof(*v));', '  if (v == NULL)', '    return ocj_nomem(cx);']
         reads = [self.read_call(t, f) for f in t.fields]
         if reads:
-            out.append('  if (' + ' ||\n      '.join(reads) + ') {')
+            out += condition(reads, ') {')
             out += ['    oci_%s_free(v);' % n, '    return -1;', '  }']
         out += ['  *out = v;', '  return 0;', '}', '']
         # writer
-        out += ['static int gen_%s(struct ocj_ctx *cx, const struct ocj_path *path, '
-                'const oci_%s *v)' % (n, n), '{']
+        out += wrap('static int gen_%s(struct ocj_ctx *cx, const struct ocj_path *path, '
+                    'const oci_%s *v)' % (n, n))
+        out.append('{')
         writes = ['ocj_put_open(cx) < 0'] + [self.write_call(t, f) for f in t.fields]
-        out.append('  if (' + ' ||\n      '.join(writes) + ')')
-        out += ['    return -1;', '  (void) path;', '  return ocj_put_close(cx);', '}', '']
+        out += condition(writes, ')')
+        out += ['    return -1;']
+        if not t.fields:
+            out.append('  (void)path;')
+        out += ['  return ocj_put_close(cx);', '}', '']
         # free
         out += ['void oci_%s_free(oci_%s *v)' % (n, n), '{']
         frees = [line for f in t.fields for line in self.free_lines(f)]
@@ -452,7 +486,7 @@ class Emitter:
             out.append('  size_t i;')
             out.append('')
         out += ['  if (v == NULL)', '    return;']
-        out += ['  ' + line for line in frees]
+        out += [piece for line in frees for piece in wrap('  ' + line)]
         out += ['  free(v);', '}', '']
         # public entry points
         out += ['static void *root_parse_%s(struct ocj_ctx *cx, const struct ocj_node *j)' % n,
@@ -460,11 +494,11 @@ class Emitter:
                 '  return parse_%s(cx, NULL, j, &v) < 0 ? NULL : v;' % n, '}', '',
                 'static int root_gen_%s(struct ocj_ctx *cx, const void *v)' % n, '{',
                 '  return gen_%s(cx, NULL, v);' % n, '}', '',
-                'oci_%s *oci_%s_parse_data(const char *json, size_t len, const char *origin, '
-                'char **err)' % (n, n), '{',
+                ] + wrap('oci_%s *oci_%s_parse_data(const char *json, size_t len, '
+                         'const char *origin, char **err)' % (n, n)) + ['{',
                 '  return ocj_parse_data(json, len, origin, err, root_parse_%s);' % n, '}', '',
-                'oci_%s *oci_%s_parse_file(const char *path, const char *origin, char **err)' %
-                (n, n), '{',
+                ] + wrap('oci_%s *oci_%s_parse_file(const char *path, const char *origin, '
+                         'char **err)' % (n, n)) + ['{',
                 '  return ocj_parse_file(path, origin, err, root_parse_%s);' % n, '}', '',
                 'char *oci_%s_serialize(const oci_%s *v, char **err)' % (n, n), '{',
                 '  return ocj_serialize(v, "oci_%s", err, root_gen_%s);' % (n, n), '}', '']
@@ -547,31 +581,20 @@ class Emitter:
         return ['free(%s);' % m]
 
     def member_helpers(self, n):
-        sig = 'static int get_%s(struct ocj_ctx *cx, const struct ocj_path *path, ' \
-              'const struct ocj_node *j,' % n
-        ind = ' ' * len('static int get_%s(' % n)
-        psig = 'static int put_%s(struct ocj_ctx *cx, const struct ocj_path *path, ' \
-               'const char *key, int flags,' % n
-        pind = ' ' * len('static int put_%s(' % n)
-        return [
-            sig, ind + 'const char *key, int flags, oci_%s **out)' % n, '{',
+        return wrap('static int get_%s(%s, oci_%s **out)' % (n, GET_PARAMS, n)) + [
+            '{',
             '  struct ocj_path p;', '  const struct ocj_node *m;',
             '  int rc = ocj_find(cx, path, j, key, flags, &p, &m);', '',
             '  return rc <= 0 ? rc : parse_%s(cx, &p, m, out);' % n, '}', '',
-            psig, pind + 'const oci_%s *v)' % n, '{', '  struct ocj_path p;',
+        ] + wrap('static int put_%s(%s, const oci_%s *v)' % (n, PUT_PARAMS, n)) + [
+            '{', '  struct ocj_path p;',
             '  int rc = ocj_put_key(cx, path, key, flags, v != NULL, &p);', '',
             '  return rc <= 0 ? rc : gen_%s(cx, &p, v);' % n, '}', '']
 
     def list_helpers(self, n):
-        sig = 'static int get_%s_list(struct ocj_ctx *cx, const struct ocj_path *path, ' \
-              'const struct ocj_node *j,' % n
-        ind = ' ' * len('static int get_%s_list(' % n)
-        psig = 'static int put_%s_list(struct ocj_ctx *cx, const struct ocj_path *path, ' \
-               'const char *key, int flags,' % n
-        pind = ' ' * len('static int put_%s_list(' % n)
-        return [
-            sig, ind + 'const char *key, int flags, size_t min_items, oci_%s ***out,' % n,
-            ind + 'size_t *len)', '{',
+        return wrap('static int get_%s_list(%s, size_t min_items, oci_%s ***out, size_t *len)'
+                    % (n, GET_PARAMS, n)) + [
+            '{',
             '  struct ocj_path p;', '  const struct ocj_node *m;', '  size_t i;',
             '  int rc = ocj_find_array(cx, path, j, key, flags, min_items, &p, &m);', '',
             '  if (rc <= 0)', '    return rc;',
@@ -581,7 +604,9 @@ class Emitter:
             '    struct ocj_path ip = {&p, NULL, i};', '',
             '    if (parse_%s(cx, &ip, m->items[i], &(*out)[i]) < 0)' % n, '      return -1;',
             '    *len = i + 1;', '  }', '  return 0;', '}', '',
-            psig, pind + 'size_t min_items, oci_%s *const *v, size_t len)' % n, '{',
+        ] + wrap('static int put_%s_list(%s, size_t min_items, oci_%s *const *v, size_t len)'
+                 % (n, PUT_PARAMS, n)) + [
+            '{',
             '  struct ocj_path p;', '  size_t i;',
             '  int rc = ocj_put_array_open(cx, path, key, flags, min_items, v != NULL, len, &p);',
             '', '  if (rc <= 0)', '    return rc;',
@@ -591,14 +616,8 @@ class Emitter:
             '  return ocj_put_array_close(cx);', '}', '']
 
     def map_helpers(self, n):
-        sig = 'static int get_%s_map(struct ocj_ctx *cx, const struct ocj_path *path, ' \
-              'const struct ocj_node *j,' % n
-        ind = ' ' * len('static int get_%s_map(' % n)
-        psig = 'static int put_%s_map(struct ocj_ctx *cx, const struct ocj_path *path, ' \
-               'const char *key, int flags,' % n
-        pind = ' ' * len('static int put_%s_map(' % n)
-        return [
-            sig, ind + 'const char *key, int flags, oci_%s_map **out)' % n, '{',
+        return wrap('static int get_%s_map(%s, oci_%s_map **out)' % (n, GET_PARAMS, n)) + [
+            '{',
             '  struct ocj_path p;', '  const struct ocj_node *m;', '  oci_%s_map *map;' % n,
             '  size_t i;',
             '  int rc = ocj_find_object(cx, path, j, key, flags, &p, &m);', '',
@@ -616,7 +635,8 @@ class Emitter:
             '      oci_%s_free(map->values[i]);' % n, '      map->values[i] = NULL;',
             '      return ocj_nomem(cx);', '    }', '    map->len = i + 1;', '  }',
             '  return 0;', '}', '',
-            psig, pind + 'const oci_%s_map *v)' % n, '{', '  struct ocj_path p;', '  size_t i;',
+        ] + wrap('static int put_%s_map(%s, const oci_%s_map *v)' % (n, PUT_PARAMS, n)) + [
+            '{', '  struct ocj_path p;', '  size_t i;',
             '  int rc = ocj_put_key(cx, path, key, flags, v != NULL, &p);', '',
             '  if (rc <= 0)', '    return rc;', '  if (ocj_put_open(cx) < 0)', '    return -1;',
             '  for (i = 0; i < v->len; i++) {',
