@@ -643,7 +643,7 @@ class Emitter:
             '    struct ocj_path kp = {&p, v->keys[i], 0};', '',
             '    if (v->keys[i] == NULL || v->values[i] == NULL)',
             '      return ocj_fail(cx, &p, "missing key or value");',
-            '    if (ocj_put_name(cx, v->keys[i]) < 0 || gen_%s(cx, &kp, v->values[i]) < 0)' % n,
+            '    if (ocj_put_name(cx, &kp, v->keys[i]) < 0 || gen_%s(cx, &kp, v->values[i]) < 0)' % n,
             '      return -1;', '  }', '  return ocj_put_close(cx);', '}', '',
             'void oci_%s_map_free(oci_%s_map *m)' % (n, n), '{', '  size_t i;', '',
             '  if (m == NULL)', '    return;', '  for (i = 0; i < m->len; i++) {',

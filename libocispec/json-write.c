@@ -11,33 +11,34 @@
 
 #include "ocispec-json.h"
 
-static int gen_status(struct ocj_ctx *cx, yajl_gen_status st)
+/* Turns a yajl_gen status into 0 or an error about the value at path. */
+static int gen_status(struct ocj_ctx *cx, const struct ocj_path *path, yajl_gen_status st)
 {
   switch (st) {
   case yajl_gen_status_ok:
     return 0;
   case yajl_gen_invalid_string:
-    return ocj_fail(cx, NULL, "a string is not valid UTF-8");
+    return ocj_fail(cx, path, "not valid UTF-8");
   case yajl_gen_invalid_number:
-    return ocj_fail(cx, NULL, "a number is not finite");
+    return ocj_fail(cx, path, "not a finite number");
   default:
-    return ocj_fail(cx, NULL, "JSON generator error %d", (int)st);
+    return ocj_fail(cx, path, "JSON generator error %d", (int)st);
   }
 }
 
 int ocj_put_open(struct ocj_ctx *cx)
 {
-  return gen_status(cx, yajl_gen_map_open(cx->gen));
+  return gen_status(cx, NULL, yajl_gen_map_open(cx->gen));
 }
 
 int ocj_put_close(struct ocj_ctx *cx)
 {
-  return gen_status(cx, yajl_gen_map_close(cx->gen));
+  return gen_status(cx, NULL, yajl_gen_map_close(cx->gen));
 }
 
-int ocj_put_name(struct ocj_ctx *cx, const char *name)
+int ocj_put_name(struct ocj_ctx *cx, const struct ocj_path *path, const char *name)
 {
-  return gen_status(cx, yajl_gen_string(cx->gen, (const unsigned char *)name, strlen(name)));
+  return gen_status(cx, path, yajl_gen_string(cx->gen, (const unsigned char *)name, strlen(name)));
 }
 
 int ocj_put_key(struct ocj_ctx *cx, const struct ocj_path *path, const char *key, int flags,
@@ -48,7 +49,7 @@ int ocj_put_key(struct ocj_ctx *cx, const struct ocj_path *path, const char *key
   p->index = 0;
   if (!present)
     return (flags & OCJ_REQUIRED) ? ocj_fail(cx, p, "required field missing") : 0;
-  return ocj_put_name(cx, key) < 0 ? -1 : 1;
+  return ocj_put_name(cx, p, key) < 0 ? -1 : 1;
 }
 
 int ocj_put_array_open(struct ocj_ctx *cx, const struct ocj_path *path, const char *key, int flags,
@@ -61,12 +62,12 @@ int ocj_put_array_open(struct ocj_ctx *cx, const struct ocj_path *path, const ch
   if (len < min_items)
     return ocj_fail(cx, p, "expected at least %zu item%s, got %zu", min_items,
                     min_items == 1 ? "" : "s", len);
-  return gen_status(cx, yajl_gen_array_open(cx->gen)) < 0 ? -1 : 1;
+  return gen_status(cx, NULL, yajl_gen_array_open(cx->gen)) < 0 ? -1 : 1;
 }
 
 int ocj_put_array_close(struct ocj_ctx *cx)
 {
-  return gen_status(cx, yajl_gen_array_close(cx->gen));
+  return gen_status(cx, NULL, yajl_gen_array_close(cx->gen));
 }
 
 static int put_text(struct ocj_ctx *cx, const struct ocj_path *path, const struct ocj_check *check,
@@ -76,7 +77,7 @@ static int put_text(struct ocj_ctx *cx, const struct ocj_path *path, const struc
     return ocj_fail(cx, path, "missing value");
   if (ocj_check_string(cx, path, check, v) < 0)
     return -1;
-  return gen_status(cx, yajl_gen_string(cx->gen, (const unsigned char *)v, strlen(v)));
+  return gen_status(cx, path, yajl_gen_string(cx->gen, (const unsigned char *)v, strlen(v)));
 }
 
 static int put_uint_value(struct ocj_ctx *cx, uint64_t v)
@@ -84,7 +85,7 @@ static int put_uint_value(struct ocj_ctx *cx, uint64_t v)
   char buf[32];
   int n = snprintf(buf, sizeof(buf), "%" PRIu64, v);
 
-  return gen_status(cx, yajl_gen_number(cx->gen, buf, (size_t)n));
+  return gen_status(cx, NULL, yajl_gen_number(cx->gen, buf, (size_t)n));
 }
 
 int ocj_put_string(struct ocj_ctx *cx, const struct ocj_path *path, const char *key, int flags,
@@ -102,7 +103,7 @@ int ocj_put_bool(struct ocj_ctx *cx, const struct ocj_path *path, const char *ke
   struct ocj_path p;
   int rc = ocj_put_key(cx, path, key, flags, has, &p);
 
-  return rc <= 0 ? rc : gen_status(cx, yajl_gen_bool(cx->gen, v));
+  return rc <= 0 ? rc : gen_status(cx, NULL, yajl_gen_bool(cx->gen, v));
 }
 
 int ocj_put_int(struct ocj_ctx *cx, const struct ocj_path *path, const char *key, int flags,
@@ -115,7 +116,7 @@ int ocj_put_int(struct ocj_ctx *cx, const struct ocj_path *path, const char *key
     return rc;
   if (ocj_check_int(cx, &p, min, max, v) < 0)
     return -1;
-  return gen_status(cx, yajl_gen_integer(cx->gen, v));
+  return gen_status(cx, NULL, yajl_gen_integer(cx->gen, v));
 }
 
 int ocj_put_uint(struct ocj_ctx *cx, const struct ocj_path *path, const char *key, int flags,
@@ -137,7 +138,7 @@ int ocj_put_double(struct ocj_ctx *cx, const struct ocj_path *path, const char *
   struct ocj_path p;
   int rc = ocj_put_key(cx, path, key, flags, has, &p);
 
-  return rc <= 0 ? rc : gen_status(cx, yajl_gen_double(cx->gen, v));
+  return rc <= 0 ? rc : gen_status(cx, &p, yajl_gen_double(cx->gen, v));
 }
 
 int ocj_put_node(struct ocj_ctx *cx, const struct ocj_node *node)
@@ -147,22 +148,22 @@ int ocj_put_node(struct ocj_ctx *cx, const struct ocj_node *node)
 
   switch (node->kind) {
   case OCJ_NULL:
-    return gen_status(cx, yajl_gen_null(cx->gen));
+    return gen_status(cx, NULL, yajl_gen_null(cx->gen));
   case OCJ_BOOL:
-    return gen_status(cx, yajl_gen_bool(cx->gen, node->boolean));
+    return gen_status(cx, NULL, yajl_gen_bool(cx->gen, node->boolean));
   case OCJ_NUMBER:
-    return gen_status(cx, yajl_gen_number(cx->gen, node->text, node->text_len));
+    return gen_status(cx, NULL, yajl_gen_number(cx->gen, node->text, node->text_len));
   case OCJ_STRING:
-    return gen_status(cx, yajl_gen_string(cx->gen, text, node->text_len));
+    return gen_status(cx, NULL, yajl_gen_string(cx->gen, text, node->text_len));
   case OCJ_OBJECT:
     if (ocj_put_open(cx) < 0)
       return -1;
     for (i = 0; i < node->len; i++)
-      if (ocj_put_name(cx, node->keys[i]) < 0 || ocj_put_node(cx, node->items[i]) < 0)
+      if (ocj_put_name(cx, NULL, node->keys[i]) < 0 || ocj_put_node(cx, node->items[i]) < 0)
         return -1;
     return ocj_put_close(cx);
   case OCJ_ARRAY:
-    if (gen_status(cx, yajl_gen_array_open(cx->gen)) < 0)
+    if (gen_status(cx, NULL, yajl_gen_array_open(cx->gen)) < 0)
       return -1;
     for (i = 0; i < node->len; i++)
       if (ocj_put_node(cx, node->items[i]) < 0)
@@ -229,7 +230,7 @@ int ocj_put_ints(struct ocj_ctx *cx, const struct ocj_path *path, const char *ke
     struct ocj_path ip = {&p, NULL, i};
 
     if (ocj_check_int(cx, &ip, min, max, v[i]) < 0 ||
-        gen_status(cx, yajl_gen_integer(cx->gen, v[i])) < 0)
+        gen_status(cx, NULL, yajl_gen_integer(cx->gen, v[i])) < 0)
       return -1;
   }
   return ocj_put_array_close(cx);
@@ -269,7 +270,7 @@ int ocj_put_string_map(struct ocj_ctx *cx, const struct ocj_path *path, const ch
 
     if (m->keys[i] == NULL)
       return ocj_fail(cx, &p, "missing key");
-    if (ocj_put_name(cx, m->keys[i]) < 0 || put_text(cx, &kp, NULL, m->values[i]) < 0)
+    if (ocj_put_name(cx, &kp, m->keys[i]) < 0 || put_text(cx, &kp, NULL, m->values[i]) < 0)
       return -1;
   }
   return ocj_put_close(cx);
@@ -293,7 +294,8 @@ char *ocj_serialize(const void *value, const char *what, char **err, ocj_root_wr
     ocj_nomem(&cx);
   } else {
     yajl_gen_config(cx.gen, yajl_gen_validate_utf8, 1);
-    if (writer(&cx, value) == 0 && gen_status(&cx, yajl_gen_get_buf(cx.gen, &buf, &len)) == 0) {
+    if (writer(&cx, value) == 0 &&
+        gen_status(&cx, NULL, yajl_gen_get_buf(cx.gen, &buf, &len)) == 0) {
       out = strndup((const char *)buf, len);
       if (out == NULL)
         ocj_nomem(&cx);

@@ -119,7 +119,7 @@ void *ocj_parse_file(const char *path, const char *origin, char **err, ocj_root_
 /* json-write.c: member writers write nothing for an absent, optional member */
 int ocj_put_open(struct ocj_ctx *cx);
 int ocj_put_close(struct ocj_ctx *cx);
-int ocj_put_name(struct ocj_ctx *cx, const char *name);
+int ocj_put_name(struct ocj_ctx *cx, const struct ocj_path *path, const char *name);
 int ocj_put_key(struct ocj_ctx *cx, const struct ocj_path *path, const char *key, int flags,
                 bool present, struct ocj_path *p);
 int ocj_put_array_open(struct ocj_ctx *cx, const struct ocj_path *path, const char *key, int flags,

@@ -186,6 +186,35 @@ static char *nested(int levels)
   return doc;
 }
 
+static void patterns(void)
+{
+  const char *features = "{\"ociVersionMin\": \"1.0.0\", \"ociVersionMax\": \"1.3.0\", "
+                         "\"linux\": {\"capabilities\": [\"CAP_SYS_ADMIN\", \"SYS_ADMIN\"]}}";
+  char *err = NULL;
+  oci_features *f = oci_features_parse_data(features, strlen(features), "features", &err);
+
+  refuses("CPU list with ranges, commas and blanks",
+          HEAD "\"process\": {\"cwd\": \"/\", \"execCPUAffinity\": {\"initial\": \"0-3, 7\", "
+               "\"final\": \"\"}}}",
+          NULL);
+  refuses("CPU list with a letter",
+          HEAD "\"process\": {\"cwd\": \"/\", \"execCPUAffinity\": {\"final\": \"0-3a\"}}}",
+          "config.json: process.execCPUAffinity.final: \"0-3a\" does not match ^[0-9, -]*$");
+  refuses("hugepage sizes 2MB and 1GB",
+          HEAD "\"linux\": {\"resources\": {\"hugepageLimits\": [{\"pageSize\": \"2MB\", "
+               "\"limit\": 1}, {\"pageSize\": \"1GB\", \"limit\": 1}]}}}",
+          NULL);
+  refuses("hugepage size with a leading zero",
+          HEAD "\"linux\": {\"resources\": {\"hugepageLimits\": [{\"pageSize\": \"02MB\", "
+               "\"limit\": 1}]}}}",
+          "config.json: linux.resources.hugepageLimits[0].pageSize: \"02MB\" does not match "
+          "^[1-9][0-9]*[KMG]B$");
+  tap_same(err, "features: linux.capabilities[1]: \"SYS_ADMIN\" does not match ^CAP_[A-Z_]+$",
+           "patterns apply to each item of an array");
+  free(err);
+  oci_features_free(f);
+}
+
 static void limits(void)
 {
   char *doc = nested(64);
@@ -295,6 +324,13 @@ static void serialize_checks(void)
            "\"bundle\":\"/b\"}",
            "a state built by hand serializes (status paused, as runc reports it)");
   free(out);
+  st.status = "running";
+  st.bundle = "/b\xff";
+  out = oci_state_serialize(&st, &err);
+  tap_same(err, "oci_state: bundle: not valid UTF-8", "serialize refuses invalid UTF-8");
+  free(err);
+  free(out);
+  st.bundle = "/b";
   st.status = "sleeping";
   out = oci_state_serialize(&st, &err);
   tap_ok(out == NULL && err != NULL && strstr(err, "oci_state: status: unknown value") != NULL,
@@ -335,6 +371,7 @@ int main(void)
   type_errors();
   missing_fields();
   constraints();
+  patterns();
   limits();
   representation();
   round_trips();
