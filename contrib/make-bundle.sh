@@ -74,7 +74,7 @@ echo "bundle" >etc/hostname
 # --- config.json --------------------------------------------------------------------------------
 cd ..
 if [ $# -gt 0 ]; then
-	args=$(jq -cn '$ARGS.positional' --args "$@")
+	args=$(jq -cn '$ARGS.positional' --args -- "$@")
 else
 	args='["sh"]'
 fi

@@ -58,7 +58,8 @@ check_state() {
 
 	create_ok
 	pid=$(pid_of "$ID")
-	# the state's pid is the host's in the runtime's namespaces, the container's (1) inside it
+	# runtime-spec runtime.md "State": the pid as seen by the runtime for hooks run in the
+	# runtime namespace, as seen by the container (1) for hooks run in the container namespace
 	check_state "$HOOKS/createRuntime.json" creating "$pid"
 	check_state "$HOOKS/createContainer.json" creating 1
 	check_state "$HOOKS/prestart.json" creating "$pid"
@@ -156,6 +157,8 @@ check_state() {
 	check_state "$HOOKS/poststop.json" stopped 0
 }
 
+# runtime-spec runtime.md "Lifecycle" step 13: a failing poststop hook is a warning, "the
+# remaining hooks and lifecycle continue as if the hook had succeeded"
 @test "a failing poststop hook does not stop delete or the other poststop hooks" {
 	set_args true
 	update_config '.hooks.poststop = [{"path": "/bin/false"}]'

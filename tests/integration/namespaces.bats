@@ -70,7 +70,8 @@ remove_ns() {
 		if .type == "network" then .path = "/proc/\($pid)/ns/net"
 		elif .type == "ipc" then .path = "/proc/\($pid)/ns/ipc"
 		elif .type == "uts" then .path = "/proc/\($pid)/ns/uts"
-		else . end)' --arg pid "$a"
+		else . end)
+		| del(.hostname)' --arg pid "$a"
 	launch "$ID-b"
 	b=$(pid_of "$ID-b")
 	for ns in net ipc uts; do
