@@ -7,13 +7,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
-#include <sys/mount.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <termios.h>
 #include <unistd.h>
 
-#include "pathres.h"
+#include "devices.h"
 #include "sync.h"
 #include "utils.h"
 
@@ -36,23 +35,14 @@ int console_socket_connect(const char *path, ocirun_error *err)
   return fd;
 }
 
-/* Binds the pty slave onto /dev/console from its fd, never by a path the container controls. */
+/* /dev/console is bound from the pty's fd, never by a path the container controls. */
 static int bind_dev_console(int slave, ocirun_error *err)
 {
-  char src[32], dst[32];
   autoclose int root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
-  autoclose int target = -1;
 
   if (root < 0)
     return error_set(err, errno, "open /");
-  target = mkfile_in_root(root, "/dev/console", 0600, err);
-  if (target < 0)
-    return error_prefix(err, "create /dev/console");
-  fd_path(slave, src, sizeof(src));
-  fd_path(target, dst, sizeof(dst));
-  if (mount(src, dst, NULL, MS_BIND, NULL) < 0)
-    return error_set(err, errno, "bind pty onto /dev/console");
-  return 0;
+  return devices_setup_console(root, slave, err);
 }
 
 int terminal_setup(int console_sock, const oci_box *size, int bind_console, ocirun_error *err)
