@@ -14,4 +14,9 @@
 int hooks_run(oci_hook **hooks, size_t n, const char *which, const char *state_json,
               ocirun_error *err);
 
+/* Runs every hook even when some fail, each failure logged as a warning (what the spec asks
+ * for poststop). Returns -1 with the first failure in err when any failed. */
+int hooks_run_all(oci_hook **hooks, size_t n, const char *which, const char *state_json,
+                  ocirun_error *err);
+
 #endif

@@ -28,14 +28,23 @@ int process_find_executable(const oci_process *p, char out[PATH_MAX], ocirun_err
 int process_apply_attributes(const oci_process *p, ocirun_error *err);
 
 /* additionalGids, gid, uid, umask, capabilities (bounding, then the others, inheritable exactly
- * as configured, ambient last), noNewPrivileges. After it the process has its final identity. */
+ * as configured, ambient last), noNewPrivileges. After it the process has its final identity.
+ * A cwd the runtime's user could not enter (EACCES) is entered here, as the new user. */
 int process_apply_identity(const oci_process *p, ocirun_error *err);
 
 /* Marks every fd >= 3 + preserve_fds close-on-exec except those in keep[] (count nkeep).
  * Used right before execve so that nothing of the runtime's leaks. */
 int process_close_fds(int preserve_fds, const int *keep, int nkeep, ocirun_error *err);
 
-/* execCPUAffinity.final, then execve(path, args, env). Only returns on failure. */
+/* execCPUAffinity.final, then execve(path, args, env), env being process.env with later
+ * duplicates winning and HOME added from the container's /etc/passwd when absent. Right
+ * before execve it closes the fds process_close_fds marked (except the log's), so that no
+ * path given to execve can reach the host through /proc/self/fd. Only returns on failure. */
 int process_exec(const oci_process *p, const char *path, ocirun_error *err);
+
+/* linux.personality lives outside the process object, so it has its own pair: domain LINUX
+ * or LINUX32 plus known flags (prefix "linux.personality"), and personality(2). */
+int personality_validate(const oci_personality *p, const char *prefix, ocirun_error *err);
+int personality_apply(const oci_personality *p, ocirun_error *err);
 
 #endif
