@@ -63,6 +63,9 @@ static int validate_config(const oci_config *config, ocirun_error *err)
     return error_set(err, 0, "config.json: root.path: required field missing");
   if (process_validate(config->process, "process", err) < 0)
     return error_prefix(err, "config.json");
+  if (config->linux && config->linux->personality &&
+      personality_validate(config->linux->personality, "linux.personality", err) < 0)
+    return error_prefix(err, "config.json");
   return rootfs_validate(config, err);
 }
 
@@ -356,8 +359,9 @@ static void run_warning_hooks(struct container *c, bool poststart)
   if (n == 0)
     goto out;
   state = container_state_json(c, poststart ? STATUS_RUNNING : STATUS_STOPPED, false, &err);
-  if (state == NULL || hooks_run(hooks, n, poststart ? "poststart" : "poststop", state, &err) < 0)
-    log_warning("%s", err.msg);
+  /* Each failure is logged as a warning by hooks_run_all; the others still run. */
+  if (state != NULL)
+    hooks_run_all(hooks, n, poststart ? "poststart" : "poststop", state, &err);
 out:
   oci_config_free(config);
 }

@@ -160,7 +160,8 @@ void init_main(struct init_args *args)
 
   if (sync_expect(args->sync_fd, SYNC_PREPARED, &msg, &err) < 0)
     _exit(1);
-  args->container->record->pid = msg.value;
+  /* Hooks run in the container's namespaces see the pid as the container sees it. */
+  args->container->record->pid = getpid();
   args->container->record->has_pid = true;
 
   if (setup_namespaces(args, &err) < 0 || setup_filesystem(args, &err) < 0)
@@ -187,7 +188,7 @@ void init_main(struct init_args *args)
   close(args->fifo_fd);
   if (config->hooks &&
       run_container_hooks(args, config->hooks->startContainer, config->hooks->startContainer_len,
-                          "startContainer", STATUS_RUNNING, &err) < 0)
+                          "startContainer", STATUS_CREATED, &err) < 0)
     goto out;
   process_exec(proc, exe, &err);
 out:
