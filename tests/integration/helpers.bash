@@ -18,6 +18,7 @@ BUILD_ROOT=${BUILD_ROOT:-$SRC_ROOT/build}
 OCIRUN=${OCIRUN:-$BUILD_ROOT/src/ocirun}
 SHARED_DIR=${SHARED_DIR:-$SRC_ROOT/../shared}
 MAKE_BUNDLE=$SRC_ROOT/contrib/make-bundle.sh
+# shellcheck disable=SC2034 # used by terminal.bats
 CONSOLE_RECEIVER=$INTEGRATION_DIR/console-receiver.py
 HOST_PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 
@@ -123,17 +124,15 @@ setup_bundle() {
 teardown_bundle() {
 	cd / || return 1
 	[ -n "${ROOT:-}" ] || return 0
-	local id pid
-	if [ -d "$ROOT" ]; then
-		for id in $(ls -A "$ROOT"); do
-			[ -d "$ROOT/$id" ] && rt delete --force "$id" >/dev/null 2>&1
-		done
-	fi
-	for pid in $(test_pids); do
-		kill -KILL "$pid" 2>/dev/null
+	local id pid mnt
+	for id in "$ROOT"/*; do
+		[ ! -d "$id" ] || rt delete --force "$(basename "$id")" >/dev/null 2>&1 || true
 	done
-	for pid in $(host_mounts_under "$BATS_TEST_TMPDIR" | sort -r); do
-		umount -l "$pid" 2>/dev/null
+	for pid in $(test_pids); do
+		kill -KILL "$pid" 2>/dev/null || true
+	done
+	host_mounts_under "$BATS_TEST_TMPDIR" | sort -r | while read -r mnt; do
+		umount -l "$mnt" 2>/dev/null || true
 	done
 	return 0
 }
@@ -221,6 +220,7 @@ _ocirun_start() {
 _ocirun_finish() {
 	output=$(cat "$CTR_STDOUT" "$CTR_STDERR")
 	stderr=$(cat "$CTR_STDERR")
+	# shellcheck disable=SC2034 # for the tests, as bats' run sets it
 	lines=()
 	[ -z "$output" ] || mapfile -t lines <<<"$output"
 	# shown by bats when the test fails
@@ -372,7 +372,9 @@ test_pids() {
 	} | tr '\0' '\n' | sort -u | while read -r file; do
 		pid=${file#/proc/}
 		pid=${pid%/environ}
-		! proc_alive "$pid" || echo "$pid"
+		if proc_alive "$pid"; then
+			echo "$pid"
+		fi
 	done
 }
 

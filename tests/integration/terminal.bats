@@ -16,7 +16,7 @@ setup() {
 }
 
 teardown() {
-	[ -z "${RECEIVER_PID:-}" ] || kill "$RECEIVER_PID" 2>/dev/null
+	[ -z "${RECEIVER_PID:-}" ] || kill "$RECEIVER_PID" 2>/dev/null || true
 	teardown_bundle
 }
 
