@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* One interface over the cgroup drivers: v1 (one directory per hierarchy), hybrid (v1 plus
+ * the unified mount, used for nothing but placement), v2, and later systemd. The runtime
+ * calls only these functions; which driver serves them is decided once, in cgroup_create,
+ * and recorded in the container's state so that later commands (delete, kill --all, pause…)
+ * find the same directories without --systemd-cgroup being passed again. */
+#ifndef OCIRUN_CGROUP_H
+#define OCIRUN_CGROUP_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "error.h"
+#include "ocispec.h"
+
+struct cgroup;
+
+/* Decides the cgroup of a new container (linux.cgroupsPath, or a default from the id), makes
+ * its directories and applies linux.resources. Nothing is left behind on failure. */
+int cgroup_create(const oci_config *config, const char *id, bool systemd_driver,
+                  struct cgroup **out, ocirun_error *err);
+
+/* Moves pid into the container's cgroup(s). Called by the parent before the init goes on. */
+int cgroup_enter(struct cgroup *cg, pid_t pid, ocirun_error *err);
+
+/* What must be kept in state.json to find the cgroup again: a JSON-free string map
+ * (e.g. hierarchy name → absolute directory). */
+oci_string_map *cgroup_to_record(const struct cgroup *cg);
+struct cgroup *cgroup_from_record(const oci_string_map *record, ocirun_error *err);
+
+/* Removes the directories (after killing what is left in them when kill_remaining). */
+int cgroup_destroy(struct cgroup *cg, bool kill_remaining, ocirun_error *err);
+
+/* Pids of every process in the cgroup (for kill --all and ps). */
+int cgroup_pids(const struct cgroup *cg, pid_t **pids, size_t *n, ocirun_error *err);
+
+/* Freezer, for pause/resume; cgroup_is_frozen for the "paused" status. */
+int cgroup_freeze(const struct cgroup *cg, bool frozen, ocirun_error *err);
+bool cgroup_is_frozen(const struct cgroup *cg);
+
+/* Applies new resources (update). */
+int cgroup_update(const struct cgroup *cg, const oci_resources *resources, ocirun_error *err);
+
+void cgroup_free(struct cgroup *cg);
+
+#endif
