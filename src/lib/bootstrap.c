@@ -100,11 +100,10 @@ static __attribute__((noreturn)) void intermediate_main(struct init_args *args)
   }
   if (init == 0)
     init_main(args);
-  {
-    struct sync_msg msg;
-    if (sync_send(args->sync_fd, SYNC_RECVPID_PLS, init, &err) < 0 ||
-        sync_expect(args->sync_fd, SYNC_RECVPID_ACK, &msg, &err) < 0)
-      child_fail(args->sync_fd, &err);
+  /* No answer is awaited: the init reads this socket now (see sync.h). */
+  if (sync_send(args->sync_fd, SYNC_RECVPID_PLS, init, &err) < 0) {
+    kill(init, SIGKILL);
+    _exit(1);
   }
   _exit(0);
 }
@@ -139,8 +138,6 @@ static int run_intermediate(struct init_args *args, int parent_sock, int child_s
       break;
     case SYNC_RECVPID_PLS:
       *init_pid = (pid_t)msg.value;
-      if (sync_send(parent_sock, SYNC_RECVPID_ACK, 0, err) < 0)
-        goto fail;
       reap(mid);
       return 0;
     case SYNC_ERROR:

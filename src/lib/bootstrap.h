@@ -27,7 +27,7 @@ struct init_args {
   bool no_pivot;
   bool no_new_keyring;
   int preserve_fds;   /* fds 3 .. 3+N-1 pass to the process */
-  int fifo_fd;        /* O_PATH fd of exec.fifo; -1 for exec */
+  int fifo_dirfd;     /* O_PATH fd of the state directory, holding exec.fifo; -1 for exec */
   int console_sock;   /* connected --console-socket, or -1 */
   int sync_fd;        /* the child's end of the socketpair (set by bootstrap) */
   int host_devnull;   /* O_PATH /dev/null of the host, for masking */

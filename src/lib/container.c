@@ -183,7 +183,7 @@ struct create_resources {
   int rootfd;
   struct container c;
   bool state_dir_made;
-  int fifo_fd;
+  int fifo_dirfd;
   int console_sock;
   int devnull;
 };
@@ -195,8 +195,8 @@ static void release_resources(struct create_resources *r, bool failed)
   container_release(&r->c);
   if (r->rootfd >= 0)
     close(r->rootfd);
-  if (r->fifo_fd >= 0)
-    close(r->fifo_fd);
+  if (r->fifo_dirfd >= 0)
+    close(r->fifo_dirfd);
   if (r->console_sock >= 0)
     close(r->console_sock);
   if (r->devnull >= 0)
@@ -253,9 +253,11 @@ static int acquire_create(const struct create_options *opts, struct create_resou
   if (mkfifoat(r->c.dirfd, FIFO_FILE, 0622) < 0)
     return error_set(err, errno, "create exec fifo");
   fchmodat(r->c.dirfd, FIFO_FILE, 0622, 0);
-  r->fifo_fd = openat(r->c.dirfd, FIFO_FILE, O_PATH | O_CLOEXEC);
-  if (r->fifo_fd < 0)
-    return error_set(err, errno, "open exec fifo");
+  /* A second handle on the state directory for the init: O_PATH, so it does not share the
+   * flock, and it opens exec.fifo by name even where the container has no /proc. */
+  r->fifo_dirfd = openat(r->rootfd, opts->id, O_PATH | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+  if (r->fifo_dirfd < 0)
+    return error_set(err, errno, "open state directory");
   if (opts->console_socket) {
     r->console_sock = console_socket_connect(opts->console_socket, err);
     if (r->console_sock < 0)
@@ -267,8 +269,8 @@ static int acquire_create(const struct create_options *opts, struct create_resou
 
 int container_create(const struct create_options *opts, pid_t *pid, ocirun_error *err)
 {
-  struct create_resources r = {.rootfd = -1, .fifo_fd = -1, .console_sock = -1, .devnull = -1};
-  struct init_args args = {.fifo_fd = -1, .console_sock = -1, .host_devnull = -1};
+  struct create_resources r = {.rootfd = -1, .fifo_dirfd = -1, .console_sock = -1, .devnull = -1};
+  struct init_args args = {.fifo_dirfd = -1, .console_sock = -1, .host_devnull = -1};
   int ret = -1;
 
   r.c.dirfd = -1;
@@ -283,7 +285,7 @@ int container_create(const struct create_options *opts, pid_t *pid, ocirun_error
   args.rootfs = r.rootfs;
   args.no_pivot = opts->no_pivot;
   args.no_new_keyring = opts->no_new_keyring;
-  args.fifo_fd = r.fifo_fd;
+  args.fifo_dirfd = r.fifo_dirfd;
   args.console_sock = r.console_sock;
   args.host_devnull = r.devnull;
   args.close_in_child[args.nclose++] = r.rootfd;

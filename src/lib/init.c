@@ -16,7 +16,6 @@
 #include "hooks.h"
 #include "log.h"
 #include "net.h"
-#include "pathres.h"
 #include "process.h"
 #include "rootfs.h"
 #include "sync.h"
@@ -42,19 +41,18 @@ static int join_new_session_keyring(bool skip, ocirun_error *err)
   return 0;
 }
 
-static int set_host_names(const oci_config *config, int create_flags, ocirun_error *err)
+static int set_host_names(const oci_config *config, bool uts_ns, ocirun_error *err)
 {
-  bool own_uts = create_flags & CLONE_NEWUTS;
 
   if (config->hostname && config->hostname[0]) {
-    if (!own_uts)
-      return error_set(err, 0, "config.json: hostname: needs a new uts namespace");
+    if (!uts_ns)
+      return error_set(err, 0, "config.json: hostname: needs a uts namespace of the container's own");
     if (sethostname(config->hostname, strlen(config->hostname)) < 0)
       return error_set(err, errno, "sethostname \"%s\"", config->hostname);
   }
   if (config->domainname && config->domainname[0]) {
-    if (!own_uts)
-      return error_set(err, 0, "config.json: domainname: needs a new uts namespace");
+    if (!uts_ns)
+      return error_set(err, 0, "config.json: domainname: needs a uts namespace of the container's own");
     if (setdomainname(config->domainname, strlen(config->domainname)) < 0)
       return error_set(err, errno, "setdomainname \"%s\"", config->domainname);
   }
@@ -91,18 +89,42 @@ static int setup_namespaces(struct init_args *args, ocirun_error *err)
     return error_set(err, errno, "setsid");
   if (join_new_session_keyring(args->no_new_keyring, err) < 0)
     return -1;
-  if (set_host_names(config, create, err) < 0)
+  if (set_host_names(config, args->plan.uts_ns, err) < 0)
     return -1;
   if ((create & CLONE_NEWNET) && net_loopback_up(err) < 0)
     return -1;
   return 0;
 }
 
+static int request_runtime_hooks(struct init_args *args, ocirun_error *err)
+{
+  const oci_hooks *hooks = args->config->hooks;
+  struct sync_msg msg;
+
+  if (sync_send(args->sync_fd, SYNC_HOOKS_PLS, 0, err) < 0 ||
+      sync_expect(args->sync_fd, SYNC_HOOKS_ACK, &msg, err) < 0)
+    return -1;
+  if (hooks && run_container_hooks(args, hooks->createContainer, hooks->createContainer_len,
+                                   "createContainer", STATUS_CREATING, err) < 0)
+    return -1;
+  return 0;
+}
+
+/* Without a mount namespace of its own nothing may be mounted (it would land on the host's
+ * mounts): the config's mounts are not applied and the rootfs is entered with chroot, as
+ * runc does. */
+static int enter_rootfs_without_mounts(struct init_args *args, ocirun_error *err)
+{
+  if (request_runtime_hooks(args, err) < 0)
+    return -1;
+  if (chdir(args->rootfs) < 0 || chroot(".") < 0 || chdir("/") < 0)
+    return error_set(err, errno, "chroot into \"%s\"", args->rootfs);
+  return 0;
+}
+
 static int setup_filesystem(struct init_args *args, ocirun_error *err)
 {
   const oci_config *config = args->config;
-  const oci_hooks *hooks = config->hooks;
-  struct sync_msg msg;
   struct rootfs_ctx ctx = {
       .config = config,
       .bundle = args->bundle,
@@ -113,13 +135,9 @@ static int setup_filesystem(struct init_args *args, ocirun_error *err)
       .host_devnull = args->host_devnull,
   };
 
-  if (rootfs_mount_all(&ctx, err) < 0)
-    return -1;
-  if (sync_send(args->sync_fd, SYNC_HOOKS_PLS, 0, err) < 0 ||
-      sync_expect(args->sync_fd, SYNC_HOOKS_ACK, &msg, err) < 0)
-    return -1;
-  if (hooks && run_container_hooks(args, hooks->createContainer, hooks->createContainer_len,
-                                   "createContainer", STATUS_CREATING, err) < 0)
+  if (!args->plan.mount_ns)
+    return enter_rootfs_without_mounts(args, err);
+  if (rootfs_mount_all(&ctx, err) < 0 || request_runtime_hooks(args, err) < 0)
     return -1;
   if (rootfs_pivot(&ctx, err) < 0)
     return -1;
@@ -130,12 +148,10 @@ static int setup_filesystem(struct init_args *args, ocirun_error *err)
 }
 
 /* Blocks until `start` opens the fifo for reading, then tells it we are going. */
-static int wait_for_start(int fifo_fd, ocirun_error *err)
+static int wait_for_start(int fifo_dirfd, ocirun_error *err)
 {
-  char path[32];
-  autoclose int fd = -1;
+  autoclose int fd = openat(fifo_dirfd, FIFO_FILE, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
 
-  fd = open(fd_path(fifo_fd, path, sizeof(path)), O_WRONLY | O_CLOEXEC);
   if (fd < 0)
     return error_set(err, errno, "open exec fifo");
   if (write_all(fd, "0", 1) < 0)
@@ -174,7 +190,7 @@ void init_main(struct init_args *args)
     fail(args, &err);
 
   keep[0] = args->sync_fd;
-  keep[1] = args->fifo_fd;
+  keep[1] = args->fifo_dirfd;
   if (process_close_fds(args->preserve_fds, keep, 2, &err) < 0)
     fail(args, &err);
   if (args->console_sock >= 0)
@@ -183,9 +199,9 @@ void init_main(struct init_args *args)
     _exit(1);
   close(args->sync_fd);
 
-  if (wait_for_start(args->fifo_fd, &err) < 0)
+  if (wait_for_start(args->fifo_dirfd, &err) < 0)
     goto out;
-  close(args->fifo_fd);
+  close(args->fifo_dirfd);
   if (config->hooks &&
       run_container_hooks(args, config->hooks->startContainer, config->hooks->startContainer_len,
                           "startContainer", STATUS_CREATED, &err) < 0)

@@ -71,7 +71,7 @@ int ns_plan_make(const oci_config *config, struct ns_plan *plan, ocirun_error *e
 
   memset(plan, 0, sizeof(*plan));
   if (lx == NULL || lx->namespaces == NULL)
-    return error_set(err, 0, "config.json: linux.namespaces: a mount namespace is required");
+    return 0;
 
   /* Visit in ns_kinds[] order so that joins happen user first. */
   for (int k = 0; k < NS_KINDS; k++) {
@@ -104,10 +104,8 @@ int ns_plan_make(const oci_config *config, struct ns_plan *plan, ocirun_error *e
       }
     }
   }
-  if (!(seen & CLONE_NEWNS)) {
-    ns_plan_close(plan);
-    return error_set(err, 0, "config.json: linux.namespaces: a mount namespace is required");
-  }
+  plan->mount_ns = (seen & CLONE_NEWNS) != 0;
+  plan->uts_ns = (seen & CLONE_NEWUTS) != 0;
   plan->needs_intermediate = plan->njoin > 0 || (plan->create_flags & CLONE_NEWTIME);
   return 0;
 }

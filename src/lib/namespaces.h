@@ -30,10 +30,12 @@ struct ns_plan {
   int join_flags[NS_KINDS];
   int njoin;
   bool needs_intermediate;   /* joins by path, or a time namespace (see bootstrap.c) */
+  bool mount_ns;             /* a mount namespace of the container's own (created or joined) */
+  bool uts_ns;               /* likewise a uts namespace: hostname may be set */
 };
 
-/* Checks linux.namespaces (known types, no duplicates, a mount namespace present, a path's
- * namespace of the declared type) and opens every path to join. */
+/* Checks linux.namespaces (known types, no duplicates, a path's namespace of the declared
+ * type) and opens every path to join. */
 int ns_plan_make(const oci_config *config, struct ns_plan *plan, ocirun_error *err);
 void ns_plan_close(struct ns_plan *plan);
 

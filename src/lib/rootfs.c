@@ -508,10 +508,8 @@ static int validate_mount(const oci_mount *m, size_t i, ocirun_error *err)
 
   for (size_t j = 0; j < m->options_len; j++) {
     const char *o = m->options[j];
-    enum mount_option_class c = mount_option_classify(o);
-    if (c == MOUNT_OPTION_UNKNOWN)
-      return error_set(err, 0, "config.json: mounts[%zu].options[%zu]: unknown mount option \"%s\"",
-                       i, j, o);
+    /* A word we do not know goes to the filesystem as data, as runc does: the kernel is the
+     * judge of what a filesystem accepts, and says so at mount time. */
     if (strcmp(o, "idmap") == 0 || strcmp(o, "ridmap") == 0)
       return error_set(err, 0,
                        "config.json: mounts[%zu].options[%zu]: idmapped mounts (\"%s\") are not "
@@ -525,15 +523,8 @@ static int validate_mount(const oci_mount *m, size_t i, ocirun_error *err)
     return error_set(err, 0, "config.json: mounts[%zu].destination: required field missing", i);
   if (mount_options_parse(m->options, m->options_len, &opts, err) < 0)
     return error_prefix(err, "config.json: mounts[%zu].options", i);
+  /* Filesystem data on a bind mount is ignored, as the kernel and runc ignore it. */
   bind = mount_is_bind(m, &opts);
-  if (bind && opts.data) {
-    error_set(err, 0,
-              "config.json: mounts[%zu].options: a bind mount cannot take filesystem options "
-              "(\"%s\")",
-              i, opts.data);
-    mount_options_free(&opts);
-    return -1;
-  }
   mount_options_free(&opts);
   if (bind && (m->source == NULL || m->source[0] == '\0'))
     return error_set(err, 0, "config.json: mounts[%zu].source: a bind mount needs a source", i);

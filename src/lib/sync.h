@@ -6,8 +6,10 @@
  *     |                            or creating a time namespace)
  *     |<-- SYNC_USERMAP_PLS ------|  unshared a user namespace: write my uid/gid maps
  *     |--- SYNC_USERMAP_ACK ----->|
- *     |<-- SYNC_RECVPID_PLS ------|  init forked (CLONE_PARENT); value = its host pid
- *     |--- SYNC_RECVPID_ACK ----->|  intermediate exits
+ *     |<-- SYNC_RECVPID_PLS ------|  init forked (CLONE_PARENT); value = its host pid;
+ *     |                              the intermediate exits without waiting for an answer:
+ *     |                              from here the init shares this socket, and two readers
+ *     |                              on one socket would race for the next message
  *     |
  *     |                          init
  *     |--- SYNC_PREPARED -------->|  maps written, oom score set; value = init's host pid
@@ -27,7 +29,6 @@ enum sync_type {
   SYNC_USERMAP_PLS = 1,
   SYNC_USERMAP_ACK,
   SYNC_RECVPID_PLS,
-  SYNC_RECVPID_ACK,
   SYNC_PREPARED,
   SYNC_HOOKS_PLS,
   SYNC_HOOKS_ACK,
