@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
@@ -29,18 +30,36 @@ static void print_usage(const struct cli_option *opts)
     printf("  %-10s %s\n", commands[i]->name, commands[i]->summary);
   printf("\nGlobal options:\n");
   for (const struct cli_option *o = opts; o->name; o++)
-    printf("  --%-18s %s\n", o->name, o->help);
+    if (o->help)
+      printf("  --%-18s %s\n", o->name, o->help);
   printf("  --%-18s %s\n  --%-18s %s\n", "help, -h", "show this help", "version, -v",
          "print the version");
 }
 
-/* runc's rule: $XDG_RUNTIME_DIR/ocirun for an unprivileged user, else /run/ocirun. */
+/* True inside a user namespace other than the initial one (rootless Podman runs us as uid 0
+ * there): the initial namespace maps the whole id range onto itself. */
+static bool in_user_namespace(void)
+{
+  autofree char *map = NULL;
+  unsigned long long inside, outside, count;
+
+  if (read_file_at(AT_FDCWD, "/proc/self/uid_map", &map, NULL, NULL) < 0)
+    return false;
+  if (sscanf(map, "%llu %llu %llu", &inside, &outside, &count) != 3)
+    return false;
+  return !(inside == 0 && outside == 0 && count == 4294967295ULL);
+}
+
+/* runc's rule: $XDG_RUNTIME_DIR/ocirun when it is set and we are an unprivileged user, or
+ * root of a user namespace whose $USER is not root; else /run/ocirun. */
 static const char *default_root(void)
 {
   const char *xdg = getenv("XDG_RUNTIME_DIR");
+  const char *user = getenv("USER");
   static char buf[4096];
+  bool honor_xdg = geteuid() != 0 || (in_user_namespace() && (user == NULL || strcmp(user, "root") != 0));
 
-  if (geteuid() != 0 && xdg && xdg[0]) {
+  if (honor_xdg && xdg && xdg[0]) {
     snprintf(buf, sizeof(buf), "%s/ocirun", xdg);
     return buf;
   }
@@ -59,7 +78,7 @@ int main(int argc, char **argv)
       {"systemd-cgroup", 0, OPT_BOOL, &g.systemd_cgroup, "use the systemd cgroup driver"},
       {"rootless", 0, OPT_STRING, &g.rootless, "rootless mode: true, false or auto"},
       {"criu", 0, OPT_STRING, &g.criu, "path to criu (for checkpoint/restore)"},
-      {"version", 'v', OPT_BOOL, &version, "print the version"},
+      {"version", 'v', OPT_BOOL, &version, NULL},
       {0},
   };
   const struct cli_command global = {.name = "", .usage = "", .summary = ""};

@@ -124,13 +124,14 @@ int cli_parse(const struct cli_command *cmd, const struct cli_option *opts, int 
       o = find_option(opts, name, len, 0);
     if (o == NULL)
       {
-      cli_fail("%s: flag provided but not defined: %.*s", cmd->name, (int)(len + 1 + (arg[1] == '-')), arg);
+      cli_fail("%s%sflag provided but not defined: %.*s", cmd->name, cmd->name[0] ? ": " : "",
+               (int)(len + 1 + (arg[1] == '-')), arg);
       return -1;
     }
     if (o->kind != OPT_BOOL && value == NULL) {
       if (i + 1 >= argc)
         {
-      cli_fail("%s: flag needs an argument: %s", cmd->name, arg);
+      cli_fail("%s%sflag needs an argument: %s", cmd->name, cmd->name[0] ? ": " : "", arg);
       return -1;
     }
       value = argv[++i];

@@ -40,6 +40,7 @@ void create_options_fill(struct create_options *co, const struct create_flags *f
       .bundle = f->bundle,
       .pid_file = f->pid_file,
       .console_socket = f->console_socket,
+      .console_fd = -1,
       .no_pivot = f->no_pivot,
       .no_new_keyring = f->no_new_keyring,
       .preserve_fds = f->preserve_fds,

@@ -56,7 +56,7 @@ static int run_features(const struct cli_command *cmd, const struct global_optio
                         char **argv)
 {
   const struct cli_option opts[] = {{0}};
-  oci_features *f = xcalloc(1, sizeof(*f));
+  oci_features *f;
   autofree char *errmsg = NULL;
   autofree char *json = NULL;
   autofree char *pretty = NULL;
@@ -64,10 +64,11 @@ static int run_features(const struct cli_command *cmd, const struct global_optio
 
   (void)g;
   rc = cli_parse(cmd, opts, argc, argv, &pos);
-  if (rc != 0) {
-    oci_features_free(f);
+  if (rc != 0)
     return rc < 0;
-  }
+  if (cli_require_args(cmd, argc - pos, 0, 0) < 0)
+    return 1;
+  f = xcalloc(1, sizeof(*f));
   f->ociVersionMin = xstrdup("1.0.0");
   f->ociVersionMax = xstrdup(OCI_SPEC_VERSION);
   f->hooks = copy_strings(hook_names, sizeof(hook_names) / sizeof(hook_names[0]));

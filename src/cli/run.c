@@ -1,12 +1,18 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include <errno.h>
 #include <signal.h>
+#include <fcntl.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "container.h"
 #include "create_options.h"
+#include "sync.h"
+#include "tty_proxy.h"
+#include "utils.h"
 
 static volatile pid_t forward_to = -1;
 
@@ -52,6 +58,8 @@ static int run_run(const struct cli_command *cmd, const struct global_options *g
   struct cli_option opts[CREATE_OPTIONS_MAX];
   struct create_options co;
   ocirun_error err = {0};
+  autoclose int master = -1;
+  int console[2] = {-1, -1};
   pid_t pid;
   int pos, rc, status;
 
@@ -63,8 +71,26 @@ static int run_run(const struct cli_command *cmd, const struct global_options *g
     return 1;
   create_options_fill(&co, &f, g, argv[pos]);
   co.detached = f.detach;
-  if (container_create(&co, &pid, &err) < 0)
+  /* In the foreground without --console-socket, a terminal is ours to relay. */
+  if (!f.detach && f.console_socket == NULL) {
+    if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, console) < 0)
+      return cli_fail("console socketpair: %m");
+    co.console_fd = console[1];
+  }
+  rc = container_create(&co, &pid, &err);
+  if (console[1] >= 0)
+    close(console[1]);
+  if (rc < 0) {
+    if (console[0] >= 0)
+      close(console[0]);
     return cli_fail("%s", err.msg);
+  }
+  if (console[0] >= 0) {
+    /* The init sent the master before create returned, if the config asked for a terminal. */
+    fcntl(console[0], F_SETFL, O_NONBLOCK);
+    master = recv_fd(console[0], &err);
+    close(console[0]);
+  }
   if (!f.detach)
     forward_signals(pid);
   if (container_start(co.root, co.id, &err) < 0) {
@@ -74,7 +100,15 @@ static int run_run(const struct cli_command *cmd, const struct global_options *g
   }
   if (f.detach)
     return 0;
-  status = wait_exit_status(pid);
+  if (master >= 0) {
+    status = tty_proxy_run(master, pid, &err);
+    if (status < 0) {
+      cli_fail("%s", err.msg);
+      status = wait_exit_status(pid);
+    }
+  } else {
+    status = wait_exit_status(pid);
+  }
   if (!f.keep && container_delete(co.root, co.id, true, &err) < 0)
     cli_fail("%s", err.msg);
   return status;

@@ -34,7 +34,8 @@ static int validate_terminal(const oci_config *config, const struct create_optio
 {
   bool terminal = config->process && config->process->terminal;
 
-  if (terminal && opts->detached && opts->console_socket == NULL)
+  /* console_fd comes from `run`, which offers it whatever the config says. */
+  if (terminal && opts->console_socket == NULL && opts->console_fd < 0)
     return error_set(err, 0, "cannot allocate tty if ocirun will detach without setting console socket");
   if (!terminal && opts->console_socket != NULL)
     return error_set(err, 0, "cannot use console socket if ocirun will not detach or allocate tty");
@@ -258,7 +259,13 @@ static int acquire_create(const struct create_options *opts, struct create_resou
   r->fifo_dirfd = openat(r->rootfd, opts->id, O_PATH | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
   if (r->fifo_dirfd < 0)
     return error_set(err, errno, "open state directory");
-  if (opts->console_socket) {
+  if (!(r->config->process->terminal)) {
+    /* no terminal: nothing to connect */
+  } else if (opts->console_fd >= 0) {
+    r->console_sock = fcntl(opts->console_fd, F_DUPFD_CLOEXEC, 3);
+    if (r->console_sock < 0)
+      return error_set(err, errno, "console socket");
+  } else if (opts->console_socket) {
     r->console_sock = console_socket_connect(opts->console_socket, err);
     if (r->console_sock < 0)
       return -1;

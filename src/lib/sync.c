@@ -104,3 +104,31 @@ int send_fd(int sock, int fd, const char *name, ocirun_error *err)
     return error_set(err, errno, "send file descriptor");
   return 0;
 }
+
+int recv_fd(int sock, ocirun_error *err)
+{
+  union {
+    char buf[CMSG_SPACE(sizeof(int))];
+    struct cmsghdr align;
+  } control;
+  char name[4096];
+  struct iovec iov = {.iov_base = name, .iov_len = sizeof(name)};
+  struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1};
+  struct cmsghdr *cmsg;
+  ssize_t n;
+  int fd;
+
+  mh.msg_control = control.buf;
+  mh.msg_controllen = sizeof(control.buf);
+  do
+    n = recvmsg(sock, &mh, MSG_CMSG_CLOEXEC);
+  while (n < 0 && errno == EINTR);
+  if (n < 0)
+    return error_set(err, errno, "receive file descriptor");
+  cmsg = CMSG_FIRSTHDR(&mh);
+  if (cmsg == NULL || cmsg->cmsg_level != SOL_SOCKET || cmsg->cmsg_type != SCM_RIGHTS ||
+      cmsg->cmsg_len != CMSG_LEN(sizeof(int)))
+    return error_set(err, 0, "receive file descriptor: no descriptor in the message");
+  memcpy(&fd, CMSG_DATA(cmsg), sizeof(int));
+  return fd;
+}

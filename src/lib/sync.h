@@ -60,4 +60,7 @@ int sync_expect(int fd, enum sync_type want, struct sync_msg *msg, ocirun_error 
 /* Passes one fd with a non-empty name as payload (SCM_RIGHTS), as console sockets expect. */
 int send_fd(int sock, int fd, const char *name, ocirun_error *err);
 
+/* Receives one fd passed with send_fd. */
+int recv_fd(int sock, ocirun_error *err);
+
 #endif
