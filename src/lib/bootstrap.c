@@ -167,19 +167,32 @@ static int write_oom_score_adj(pid_t pid, const oci_process *p, ocirun_error *er
   return 0;
 }
 
+int run_hooks_with_state(struct init_args *args, oci_hook **hooks, size_t n, const char *which,
+                         enum container_status status, ocirun_error *err)
+{
+  autofree char *state = NULL;
+
+  if (n == 0)
+    return 0;
+  state = container_state_json(args->container, status, false, err);
+  if (state == NULL)
+    return -1;
+  return hooks_run(hooks, n, which, state, err);
+}
+
+/* prestart gets "created", as crun does and the runtime-tools suite expects of the
+ * deprecated stage; createRuntime, the stage that replaced it, gets "creating". */
 static int run_runtime_hooks(struct init_args *args, ocirun_error *err)
 {
   const oci_hooks *hooks = args->config->hooks;
-  autofree char *state = NULL;
 
   if (hooks == NULL)
     return 0;
-  state = container_state_json(args->container, STATUS_CREATING, false, err);
-  if (state == NULL)
+  if (run_hooks_with_state(args, hooks->prestart, hooks->prestart_len, "prestart",
+                           STATUS_CREATED, err) < 0)
     return -1;
-  if (hooks_run(hooks->prestart, hooks->prestart_len, "prestart", state, err) < 0)
-    return -1;
-  return hooks_run(hooks->createRuntime, hooks->createRuntime_len, "createRuntime", state, err);
+  return run_hooks_with_state(args, hooks->createRuntime, hooks->createRuntime_len,
+                              "createRuntime", STATUS_CREATING, err);
 }
 
 /* After the init exists: maps, oom score, then answer its requests until SYNC_READY. */

@@ -39,6 +39,10 @@ struct init_args {
  * (and intermediate) are killed and reaped; err holds the child's message verbatim. */
 int bootstrap_spawn(struct init_args *args, pid_t *init_pid, ocirun_error *err);
 
+/* Runs one stage of hooks with the container's state JSON at the given status. */
+int run_hooks_with_state(struct init_args *args, oci_hook **hooks, size_t n, const char *which,
+                         enum container_status status, ocirun_error *err);
+
 /* The init's whole life (init.c): never returns. */
 __attribute__((noreturn)) void init_main(struct init_args *args);
 

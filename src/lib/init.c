@@ -59,20 +59,6 @@ static int set_host_names(const oci_config *config, bool uts_ns, ocirun_error *e
   return 0;
 }
 
-static int run_container_hooks(struct init_args *args, oci_hook **hooks, size_t n,
-                               const char *which, enum container_status status,
-                               ocirun_error *err)
-{
-  autofree char *state = NULL;
-
-  if (n == 0)
-    return 0;
-  state = container_state_json(args->container, status, false, err);
-  if (state == NULL)
-    return -1;
-  return hooks_run(hooks, n, which, state, err);
-}
-
 /* Namespaces, identity of the session, names, network: before the filesystem. */
 static int setup_namespaces(struct init_args *args, ocirun_error *err)
 {
@@ -104,7 +90,7 @@ static int request_runtime_hooks(struct init_args *args, ocirun_error *err)
   if (sync_send(args->sync_fd, SYNC_HOOKS_PLS, 0, err) < 0 ||
       sync_expect(args->sync_fd, SYNC_HOOKS_ACK, &msg, err) < 0)
     return -1;
-  if (hooks && run_container_hooks(args, hooks->createContainer, hooks->createContainer_len,
+  if (hooks && run_hooks_with_state(args, hooks->createContainer, hooks->createContainer_len,
                                    "createContainer", STATUS_CREATING, err) < 0)
     return -1;
   return 0;
@@ -203,7 +189,7 @@ void init_main(struct init_args *args)
     goto out;
   close(args->fifo_dirfd);
   if (config->hooks &&
-      run_container_hooks(args, config->hooks->startContainer, config->hooks->startContainer_len,
+      run_hooks_with_state(args, config->hooks->startContainer, config->hooks->startContainer_len,
                           "startContainer", STATUS_CREATED, &err) < 0)
     goto out;
   process_exec(proc, exe, &err);

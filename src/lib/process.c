@@ -141,29 +141,11 @@ static int enter_deferred_cwd(ocirun_error *err)
   return verify_cwd_inside_root(cwd, err);
 }
 
-static int set_oom_score_adj(const oci_process *p, ocirun_error *err)
-{
-  autoclose int fd = -1;
-  char value[32];
-  int len;
-
-  if (!p->has_oomScoreAdj)
-    return 0;
-  fd = proc_self_open("oom_score_adj", O_WRONLY, err);
-  if (fd < 0)
-    return error_prefix(err, "set oomScoreAdj");
-  len = snprintf(value, sizeof(value), "%" PRId64, p->oomScoreAdj);
-  if (write_all(fd, value, (size_t)len) < 0)
-    return error_set(err, errno, "set oomScoreAdj to %s", value);
-  return 0;
-}
-
 int process_apply_attributes(const oci_process *p, ocirun_error *err)
 {
   if (p == NULL)
     return 0;
-  if (enter_cwd(p->cwd, err) < 0 || rlimits_apply(p, err) < 0 || set_oom_score_adj(p, err) < 0 ||
-      io_priority_apply(p, err) < 0 || scheduler_apply(p, err) < 0)
+  if (enter_cwd(p->cwd, err) < 0 || rlimits_apply(p, err) < 0 || io_priority_apply(p, err) < 0 || scheduler_apply(p, err) < 0)
     return -1;
   if (p->execCPUAffinity && cpu_affinity_apply(p->execCPUAffinity->initial, err) < 0)
     return error_prefix(err, "execCPUAffinity.initial");

@@ -23,8 +23,10 @@ int process_validate(const oci_process *p, const char *prefix, ocirun_error *err
  * or `exec: "/bin/foo": stat /bin/foo: no such file or directory` (runc's wording). */
 int process_find_executable(const oci_process *p, char out[PATH_MAX], ocirun_error *err);
 
-/* chdir(cwd) (and verify getcwd() is inside the root), rlimits, oomScoreAdj, ioPriority,
- * scheduler, personality, execCPUAffinity.initial. Needs the runtime's privileges. */
+/* chdir(cwd) (and verify getcwd() is inside the root), rlimits, ioPriority,
+ * scheduler, execCPUAffinity.initial. Needs the runtime's privileges. oomScoreAdj is
+ * written by the parent through the host's /proc: in a user namespace the init cannot open its
+ * own oom_score_adj, which belongs to the host's root. */
 int process_apply_attributes(const oci_process *p, ocirun_error *err);
 
 /* additionalGids, gid, uid, umask, capabilities (bounding, then the others, inheritable exactly

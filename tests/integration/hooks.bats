@@ -62,7 +62,8 @@ check_state() {
 	# runtime namespace, as seen by the container (1) for hooks run in the container namespace
 	check_state "$HOOKS/createRuntime.json" creating "$pid"
 	check_state "$HOOKS/createContainer.json" creating 1
-	check_state "$HOOKS/prestart.json" creating "$pid"
+	# prestart gets "created" as crun gives it and the runtime-tools suite expects (runc: creating)
+	check_state "$HOOKS/prestart.json" created "$pid"
 	[ ! -e "$HOOKS/startContainer.json" ]
 	[ ! -e "$HOOKS/poststart.json" ]
 

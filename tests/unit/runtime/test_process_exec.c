@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The init side of the container process, on this host and in forked children:
  * process_find_executable (runc's wording), the environment, process_apply_attributes (cwd
- * creation, the CVE-2024-21626 cwd check, rlimits, oom_score_adj through a verified /proc,
+ * creation, the CVE-2024-21626 cwd check, rlimits,
  * I/O priority, scheduler, cpu affinity), process_close_fds and process_exec. */
 #include <errno.h>
 #include <fcntl.h>
@@ -179,23 +179,18 @@ static void attributes(void)
                    .cwd = cwd,
                    .rlimits = rlimits,
                    .rlimits_len = 1,
-                   .oomScoreAdj = 500,
-                   .has_oomScoreAdj = true,
                    .ioPriority = &io,
                    .scheduler = &sched,
                    .execCPUAffinity = &aff};
   ocirun_error err = {0};
   char here[PATH_MAX] = "";
   struct rlimit rl;
-  autofree char *oom = NULL;
   cpu_set_t cpus;
 
   CHECK_OK(process_apply_attributes(&p, &err), &err);
   CHECK(getcwd(here, sizeof(here)) && strcmp(here, cwd) == 0, "missing cwd created and entered");
   CHECK(getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur == 512 && rl.rlim_max == 1024,
         "RLIMIT_NOFILE 512/1024");
-  oom = slurp("/proc/self/oom_score_adj");
-  CHECK(strcmp(oom, "500\n") == 0, "oom_score_adj 500");
   CHECK(syscall(SYS_ioprio_get, 1, 0) == ((2 << 13) | 6), "ioprio BE/6");
   CHECK(sched_getscheduler(0) == SCHED_BATCH, "SCHED_BATCH");
   CHECK(getpriority(PRIO_PROCESS, 0) == 5, "nice 5");
@@ -230,39 +225,6 @@ static void cwd_through_leaked_fd(void)
   CHECK_ERROR(process_apply_attributes(&p, &err), &err,
               "current working directory is outside of container mount namespace root -- "
               "possible container breakout detected");
-}
-
-/* oom_score_adj goes through a verified procfs: a file bind-mounted over it, or a /proc that
- * is not procfs, is refused instead of written. */
-static void oom_through_hostile_proc(void)
-{
-  autofree char *decoy = xasprintf("%s/decoy", dir);
-  autofree char *target = xasprintf("/proc/%d/oom_score_adj", (int)getpid());
-  autofree char *root = xasprintf("%s/noproc", dir);
-  autofree char *rootproc = xasprintf("%s/proc", root);
-  char *args[] = {"true"};
-  oci_process p = {
-      .args = args, .args_len = 1, .cwd = "/", .oomScoreAdj = 100, .has_oomScoreAdj = true};
-  ocirun_error err = {0};
-  autofree char *got = NULL;
-
-  make_file("decoy", "untouched", 0644);
-  if (unshare(CLONE_NEWNS) < 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 ||
-      mount(decoy, target, NULL, MS_BIND, NULL) < 0) {
-    printf("# cannot bind a file over %s: %s\n", target, strerror(errno));
-    _exit(77);
-  }
-  CHECK(process_apply_attributes(&p, &err) < 0 && err.errnum == EXDEV,
-        "a bind mount over oom_score_adj is refused: %s", err.msg);
-  got = slurp(decoy);
-  CHECK(strcmp(got, "untouched") == 0, "the decoy was not written (%s)", got);
-
-  mkdir(root, 0755);
-  mkdir(rootproc, 0755);
-  if (chroot(root) < 0 || chdir("/") < 0)
-    _exit(2);
-  CHECK_ERROR(process_apply_attributes(&p, &err), &err,
-              "set oomScoreAdj: open /proc: not a procfs mount");
 }
 
 /* ---- process_close_fds and process_exec ---------------------------------------------- */
@@ -390,7 +352,6 @@ int main(void)
     run_child("user_home_dir in a hostile chroot", home_in_chroot);
     run_child("process_apply_attributes", attributes);
     run_child("cwd outside the root is refused (CVE-2024-21626)", cwd_through_leaked_fd);
-    run_child("oom_score_adj only through a verified procfs", oom_through_hostile_proc);
     run_child("process_close_fds and process_exec", close_and_exec);
     run_child("execve cannot go through a leaked fd (CVE-2024-21626)", exec_through_leaked_fd);
   }
