@@ -18,6 +18,7 @@
 #include "net.h"
 #include "process.h"
 #include "rootfs.h"
+#include "seccomp_profile.h"
 #include "sync.h"
 #include "terminal.h"
 #include "utils.h"
@@ -150,9 +151,11 @@ void init_main(struct init_args *args)
   const oci_config *config = args->config;
   const oci_process *proc = config->process;
   ocirun_error err = {0};
+  const oci_seccomp *seccomp = config->linux ? config->linux->seccomp : NULL;
+  bool nnp = proc->noNewPrivileges;
   char exe[PATH_MAX];
   struct sync_msg msg;
-  int keep[2];
+  int keep[2], listener = -1;
 
   /* Nothing of the runtime may be ptraced or read through /proc while it is in here. */
   prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
@@ -171,8 +174,14 @@ void init_main(struct init_args *args)
   if (config->linux && config->linux->personality &&
       personality_apply(config->linux->personality, &err) < 0)
     fail(args, &err);
-  if (process_apply_attributes(proc, &err) < 0 || process_find_executable(proc, exe, &err) < 0 ||
-      process_apply_identity(proc, &err) < 0)
+  if (process_apply_attributes(proc, &err) < 0 || process_find_executable(proc, exe, &err) < 0)
+    fail(args, &err);
+  /* Without no_new_privs the kernel takes a filter only from a holder of CAP_SYS_ADMIN, which
+   * the identity switch may drop: load it first then (the profile must allow the switch, as
+   * with runc). With no_new_privs it goes last, so that it filters as little of ours as can be. */
+  if (!nnp && seccomp_apply(seccomp, &listener, &err) < 0)
+    fail(args, &err);
+  if (process_apply_identity(proc, &err) < 0)
     fail(args, &err);
 
   keep[0] = args->sync_fd;
@@ -181,6 +190,8 @@ void init_main(struct init_args *args)
     fail(args, &err);
   if (args->console_sock >= 0)
     close(args->console_sock);
+  if (nnp && seccomp_apply(seccomp, &listener, &err) < 0)
+    fail(args, &err);
   if (sync_send(args->sync_fd, SYNC_READY, 0, &err) < 0)
     _exit(1);
   close(args->sync_fd);
