@@ -41,6 +41,21 @@ bool cgroup_is_frozen(const struct cgroup *cg);
 /* Applies new resources (update). */
 int cgroup_update(const struct cgroup *cg, const oci_resources *resources, ocirun_error *err);
 
+/* Sends sig to every process of the cgroup, the cgroup frozen meanwhile (where a freezer
+ * exists) so that none escapes by forking. No process is not an error. */
+int cgroup_signal_all(const struct cgroup *cg, int sig, ocirun_error *err);
+
+/* For v2 (clone3 CLONE_INTO_CGROUP): an O_DIRECTORY fd of the container's cgroup2 directory,
+ * or -1 (v1 and hybrid hosts: use cgroup_enter). */
+int cgroup_v2_fd(const struct cgroup *cg);
+
+/* Usage figures for `events`: runc's Stats object as JSON
+ * ({"cpu":…,"memory":…,"pids":…,"blkio":…,"hugetlb":…}), malloc'd. */
+char *cgroup_stats_json(const struct cgroup *cg, ocirun_error *err);
+
+/* "v1", "hybrid" or "v2". */
+const char *cgroup_mode_str(const struct cgroup *cg);
+
 void cgroup_free(struct cgroup *cg);
 
 #endif

@@ -1,0 +1,248 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The cgroup library against this host's real hierarchies (root only): create with
+ * resources, enter a child, read the files back, freeze/thaw, list pids, signal all, update,
+ * stats, record round trip, destroy — and nothing left behind, also after a failed create. */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/stat.h>
+
+#include "cgroup/cgroup.h"
+#include "cgroup/internal.h"
+#include "process_test.h"
+#include "utils.h"
+
+static oci_config *parse(const char *json)
+{
+  char *errmsg = NULL;
+  oci_config *c = oci_config_parse_data(json, strlen(json), "config.json", &errmsg);
+
+  if (c == NULL) {
+    printf("# parse: %s\n", errmsg);
+    free(errmsg);
+  }
+  return c;
+}
+
+static bool file_is(const char *dir, const char *file, const char *want)
+{
+  autofree char *text = NULL;
+
+  if (cg_read(dir, file, &text, NULL) < 0) {
+    printf("#   %s/%s: %s\n", dir, file, strerror(errno));
+    return false;
+  }
+  text[strcspn(text, "\n")] = '\0';
+  if (strcmp(text, want) != 0)
+    printf("#   %s/%s = \"%s\", want \"%s\"\n", dir, file, text, want);
+  return strcmp(text, want) == 0;
+}
+
+static bool file_has_line(const char *dir, const char *file, const char *line)
+{
+  autofree char *text = NULL;
+  size_t len = strlen(line);
+
+  if (cg_read(dir, file, &text, NULL) < 0)
+    return false;
+  for (char *p = text; p && *p;) {
+    char *nl = strchr(p, '\n');
+    if ((nl ? (size_t)(nl - p) : strlen(p)) == len && strncmp(p, line, len) == 0)
+      return true;
+    p = nl ? nl + 1 : NULL;
+  }
+  printf("#   %s/%s lacks \"%s\":\n# %s\n", dir, file, line, text);
+  return false;
+}
+
+static bool gone(const struct cgroup *cg)
+{
+  bool all = true;
+
+  for (size_t i = 0; i < cg->ndirs; i++)
+    if (access(cg->dirs[i].path, F_OK) == 0) {
+      printf("#   still there: %s\n", cg->dirs[i].path);
+      all = false;
+    }
+  return all;
+}
+
+static pid_t sleeper(void)
+{
+  pid_t pid = fork();
+
+  if (pid == 0) {
+    for (;;)
+      pause();
+  }
+  return pid;
+}
+
+static void lifecycle(void)
+{
+  oci_config *config = parse(
+      "{\"ociVersion\":\"1.0.0\",\"linux\":{\"cgroupsPath\":\"/ocirun-test/unit-a\","
+      "\"resources\":{\"memory\":{\"limit\":67108864,\"reservation\":33554432,\"swappiness\":30},"
+      "\"cpu\":{\"shares\":512,\"quota\":20000,\"period\":100000,\"cpus\":\"0\"},"
+      "\"pids\":{\"limit\":42},"
+      "\"devices\":[{\"allow\":false,\"access\":\"rwm\"},"
+      "{\"allow\":true,\"type\":\"c\",\"major\":1,\"minor\":3,\"access\":\"rw\"}]}}}");
+  struct cgroup *cg = NULL, *back = NULL;
+  ocirun_error err = {0};
+  const struct cgroup_dir *d;
+  oci_string_map *rec;
+  pid_t pid, *pids = NULL;
+  size_t n = 0;
+  char *stats;
+
+  CHECK(config != NULL, "config parses");
+  CHECK_OK(cgroup_create(config, "unit-a", false, &cg, &err), &err);
+  if (cg == NULL)
+    return;
+  printf("# mode %s, %zu directories\n", cgroup_mode_str(cg), cg->ndirs);
+  for (size_t i = 0; i < cg->ndirs; i++) {
+    CHECK(strstr(cg->dirs[i].path, "/ocirun-test/unit-a") != NULL, "%s: %s", cg->dirs[i].name,
+          cg->dirs[i].path);
+  }
+  if ((d = cgroup_dir_for(cg, "memory")) && cg->mode != CGROUP_MODE_V2) {
+    CHECK(file_is(d->path, "memory.limit_in_bytes", "67108864"), "memory.limit_in_bytes");
+    CHECK(file_is(d->path, "memory.soft_limit_in_bytes", "33554432"), "memory.soft_limit_in_bytes");
+    CHECK(file_is(d->path, "memory.swappiness", "30"), "memory.swappiness");
+  }
+  if ((d = cgroup_dir_for(cg, "cpu")) && cg->mode != CGROUP_MODE_V2) {
+    CHECK(file_is(d->path, "cpu.shares", "512"), "cpu.shares");
+    CHECK(file_is(d->path, "cpu.cfs_quota_us", "20000"), "cpu.cfs_quota_us");
+    CHECK(file_is(d->path, "cpu.cfs_period_us", "100000"), "cpu.cfs_period_us");
+  }
+  if ((d = cgroup_dir_for(cg, "cpuset")) && cg->mode != CGROUP_MODE_V2) {
+    CHECK(file_is(d->path, "cpuset.cpus", "0"), "cpuset.cpus");
+    autofree char *mems = NULL;
+    CHECK(cg_read(d->path, "cpuset.mems", &mems, NULL) == 0 && mems[0] != '\n',
+          "cpuset.mems copied from the parent");
+  }
+  if ((d = cgroup_dir_for(cg, "pids")))
+    CHECK(file_is(d->path, "pids.max", "42"), "pids.max");
+  if ((d = cgroup_dir_for(cg, "devices")) && cg->mode != CGROUP_MODE_V2) {
+    CHECK(file_has_line(d->path, "devices.list", "c 1:3 rwm"), "devices.list: /dev/null (rule + default)");
+    CHECK(file_has_line(d->path, "devices.list", "c 136:* rwm"), "devices.list: pts default");
+    autofree char *list = NULL;
+    CHECK(cg_read(d->path, "devices.list", &list, NULL) == 0 && strstr(list, "a *:* rwm") == NULL,
+          "devices.list: no allow-all");
+  }
+
+  pid = sleeper();
+  CHECK_OK(cgroup_enter(cg, pid, &err), &err);
+  {
+    autofree char *path = xasprintf("/proc/%d/cgroup", (int)pid);
+    autofree char *text = NULL;
+    read_file_at(AT_FDCWD, path, &text, NULL, NULL);
+    CHECK(text && strstr(text, "/ocirun-test/unit-a"), "/proc/PID/cgroup names the cgroup");
+  }
+  CHECK_OK(cgroup_pids(cg, &pids, &n, &err), &err);
+  CHECK(n == 1 && pids[0] == pid, "cgroup_pids lists the child (%zu)", n);
+  free(pids);
+
+  CHECK_OK(cgroup_freeze(cg, true, &err), &err);
+  CHECK(cgroup_is_frozen(cg), "frozen after freeze");
+  CHECK_OK(cgroup_freeze(cg, false, &err), &err);
+  CHECK(!cgroup_is_frozen(cg), "thawed after thaw");
+
+  {
+    char *errmsg = NULL;
+    const char *j = "{\"memory\":{\"limit\":134217728},\"pids\":{\"limit\":-1}}";
+    oci_resources *r = oci_resources_parse_data(j, strlen(j), "resources", &errmsg);
+    CHECK(r != NULL, "resources parse");
+    CHECK_OK(cgroup_update(cg, r, &err), &err);
+    if ((d = cgroup_dir_for(cg, "memory")) && cg->mode != CGROUP_MODE_V2)
+      CHECK(file_is(d->path, "memory.limit_in_bytes", "134217728"), "update: memory limit");
+    if ((d = cgroup_dir_for(cg, "pids")))
+      CHECK(file_is(d->path, "pids.max", "max"), "update: pids.max");
+    oci_resources_free(r);
+  }
+
+  stats = cgroup_stats_json(cg, &err);
+  CHECK(stats && strstr(stats, "\"memory\"") && strstr(stats, "\"pids\":{\"current\":1"),
+        "stats: %s", stats ? stats : err.msg);
+  free(stats);
+
+  rec = cgroup_to_record(cg);
+  back = cgroup_from_record(rec, &err);
+  CHECK(back != NULL && back->ndirs == cg->ndirs && back->mode == cg->mode, "record round trip");
+  oci_string_map_free(rec);
+
+  CHECK_OK(cgroup_signal_all(back, SIGKILL, &err), &err);
+  waitpid(pid, NULL, 0);
+  CHECK_OK(cgroup_destroy(back, true, &err), &err);
+  CHECK(gone(cg), "every directory removed");
+  cgroup_free(back);
+  cgroup_free(cg);
+  oci_config_free(config);
+}
+
+static void kill_on_destroy(void)
+{
+  oci_config *config = parse("{\"ociVersion\":\"1.0.0\",\"linux\":{\"cgroupsPath\":\"/ocirun-test/unit-b\"}}");
+  struct cgroup *cg = NULL;
+  ocirun_error err = {0};
+  pid_t a, b;
+
+  CHECK_OK(cgroup_create(config, "unit-b", false, &cg, &err), &err);
+  if (cg == NULL)
+    return;
+  a = sleeper();
+  b = sleeper();
+  CHECK_OK(cgroup_enter(cg, a, &err), &err);
+  CHECK_OK(cgroup_enter(cg, b, &err), &err);
+  CHECK_OK(cgroup_freeze(cg, true, &err), &err);
+  /* A paused container with two processes: destroy with kill must still empty and remove. */
+  CHECK_OK(cgroup_destroy(cg, true, &err), &err);
+  CHECK(gone(cg), "destroy(kill) of a frozen cgroup with 2 processes removes it");
+  waitpid(a, NULL, 0);
+  waitpid(b, NULL, 0);
+  cgroup_free(cg);
+  oci_config_free(config);
+}
+
+static void failed_create(void)
+{
+  /* pids.max takes no words: the create fails after making the directories. */
+  oci_config *config = parse("{\"ociVersion\":\"1.0.0\",\"linux\":{\"cgroupsPath\":\"/ocirun-test-fail/x/y\","
+                             "\"resources\":{\"cpu\":{\"cpus\":\"999999\"}}}}");
+  struct cgroup *cg = NULL;
+  ocirun_error err = {0};
+  struct cgroup_host host;
+
+  CHECK(cgroup_create(config, "unit-c", false, &cg, &err) < 0, "create with cpus 999999 fails: %s",
+        err.msg);
+  CHECK(cgroup_host_detect(&host, &err) == 0, "detect");
+  for (size_t i = 0; i < host.n; i++) {
+    autofree char *top = xasprintf("%s/ocirun-test-fail", host.h[i].mount);
+    CHECK(access(top, F_OK) < 0, "nothing left in %s", host.h[i].mount);
+  }
+  cgroup_host_release(&host);
+  oci_config_free(config);
+}
+
+int main(void)
+{
+  if (geteuid() != 0)
+    skip_all("needs root");
+  if (access("/sys/fs/cgroup", F_OK) < 0)
+    skip_all("no /sys/fs/cgroup");
+  lifecycle();
+  kill_on_destroy();
+  failed_create();
+  /* The parent directory the tests made. */
+  {
+    struct cgroup_host host;
+    ocirun_error err = {0};
+    if (cgroup_host_detect(&host, &err) == 0) {
+      for (size_t i = 0; i < host.n; i++) {
+        autofree char *top = xasprintf("%s/ocirun-test", host.h[i].mount);
+        rmdir(top);
+      }
+      cgroup_host_release(&host);
+    }
+  }
+  return test_exit_status();
+}
