@@ -22,8 +22,11 @@ MAKE_BUNDLE=$SRC_ROOT/contrib/make-bundle.sh
 CONSOLE_RECEIVER=$INTEGRATION_DIR/console-receiver.py
 HOST_PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 
-# How long the polling helpers wait before they give up (they never assert on time).
+# How long the polling helpers wait before they give up (they never assert on time), and how
+# long one runtime call may take before it is killed (a hung runtime fails its test, with the
+# command shown, instead of hanging the suite).
 WAIT_TRIES=${WAIT_TRIES:-200}
+RT_TIMEOUT=${RT_TIMEOUT:-120}
 
 # ------------------------------------------------------------------------------------------------
 # assertions and skips
@@ -162,7 +165,15 @@ rt() {
 
 # rt_noroot ARGS...: the same without --root.
 rt_noroot() {
-	env -i PATH="$HOST_PATH" OCIRUN_TEST_TAG="$TAG" "$OCIRUN" "$@" 3>&-
+	rt_env "$OCIRUN" "$@" 3>&-
+}
+
+# rt_env CMD...: CMD in the runtime's clean environment, killed if it runs past $RT_TIMEOUT.
+rt_env() {
+	local status=0 start=$SECONDS
+	timeout -k 5 "$RT_TIMEOUT" env -i PATH="$HOST_PATH" OCIRUN_TEST_TAG="$TAG" "$@" || status=$?
+	[ $((SECONDS - start)) -lt "$RT_TIMEOUT" ] || echo "test harness: '$*' killed after ${RT_TIMEOUT}s" >&2
+	return "$status"
 }
 
 # ocirun ARGS...: like bats' `run rt ARGS...`, but stdin is /dev/null and stdout/stderr go to
@@ -189,8 +200,7 @@ ocirun_noroot() {
 ocirun_keep_fds() {
 	_ocirun_start "$@"
 	status=0
-	env -i PATH="$HOST_PATH" OCIRUN_TEST_TAG="$TAG" "$OCIRUN" --root "$ROOT" "$@" \
-		</dev/null >"$CTR_STDOUT" 2>"$CTR_STDERR" || status=$?
+	rt_env "$OCIRUN" --root "$ROOT" "$@" </dev/null >"$CTR_STDOUT" 2>"$CTR_STDERR" || status=$?
 	_ocirun_finish
 }
 
