@@ -220,7 +220,8 @@ static bool is_kept(int fd, const int *keep, int nkeep)
   return false;
 }
 
-/* Fallback for kernels without close_range (before 5.9/5.11): walk /proc/self/fd. */
+/* Fallback for kernels without close_range (before 5.9/5.11), or profiles that refuse it:
+ * walk /proc/self/fd. */
 static int for_each_open_fd(unsigned int first, const int *keep, int nkeep, bool close_them,
                             ocirun_error *err)
 {
@@ -283,7 +284,8 @@ int process_close_fds(int preserve_fds, const int *keep, int nkeep, ocirun_error
 
   if (range_except(first, marked_fds.keep, marked_fds.nkeep, CLOSE_RANGE_CLOEXEC) == 0)
     return 0;
-  if (errno != ENOSYS && errno != EINVAL)
+  /* EPERM: a seccomp profile loaded before this point (no noNewPrivileges) may refuse it. */
+  if (errno != ENOSYS && errno != EINVAL && errno != EPERM)
     return error_set(err, errno, "close_range CLOSE_RANGE_CLOEXEC");
   return for_each_open_fd(first, marked_fds.keep, marked_fds.nkeep, false, err);
 }

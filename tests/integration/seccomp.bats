@@ -174,3 +174,14 @@ refused() {
 	assert_status nonzero
 	assert_output_contains "Operation not permitted"
 }
+
+@test "seccomp: a profile loaded before the identity switch may refuse close_range" {
+	# Without noNewPrivileges the filter is loaded early, so the init's own fd cleanup runs
+	# under it; a profile without close_range (like the runtime-tools default) must still work.
+	update_config '.process.noNewPrivileges = false'
+	seccomp '{"defaultAction": "SCMP_ACT_ALLOW",
+		"syscalls": [{"names": ["close_range"], "action": "SCMP_ACT_ERRNO"}]}'
+	run_in_container 'echo ran'
+	assert_status 0
+	[ "$output" = ran ]
+}
