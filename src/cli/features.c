@@ -10,6 +10,7 @@
 #include "mounts.h"
 #include "namespaces.h"
 #include "ocispec.h"
+#include "seccomp_profile.h"
 #include "utils.h"
 
 #include "config.h"
@@ -41,6 +42,57 @@ static void fill_capabilities(oci_features_linux *lx)
 
   lx->capabilities = copy_strings(names, n);
   lx->capabilities_len = n;
+}
+
+static char **copy_null_terminated(const char *const *src, size_t *n)
+{
+  for (*n = 0; src[*n]; (*n)++)
+    ;
+  return copy_strings(src, *n);
+}
+
+static void fill_seccomp(oci_features_linux *lx)
+{
+  static const char *const flags[] = {"SECCOMP_FILTER_FLAG_TSYNC", "SECCOMP_FILTER_FLAG_LOG",
+                                      "SECCOMP_FILTER_FLAG_SPEC_ALLOW",
+                                      "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV"};
+  oci_features_seccomp *sc = xcalloc(1, sizeof(*sc));
+  size_t n = 0;
+
+  sc->enabled = seccomp_enabled();
+  sc->has_enabled = true;
+  lx->seccomp = sc;
+  if (!sc->enabled)
+    return;
+  sc->actions = copy_null_terminated(seccomp_known_actions(), &sc->actions_len);
+  /* create refuses SCMP_ACT_NOTIFY until the listener reaches listenerPath */
+  for (size_t i = 0; i < sc->actions_len; i++)
+    if (strcmp(sc->actions[i], "SCMP_ACT_NOTIFY") == 0) {
+      free(sc->actions[i]);
+      sc->actions[i] = sc->actions[--sc->actions_len];
+    }
+  sc->operators = copy_null_terminated(seccomp_known_operators(), &sc->operators_len);
+  sc->archs = copy_null_terminated(seccomp_known_archs(), &sc->archs_len);
+  sc->knownFlags = copy_null_terminated(seccomp_known_flags(), &sc->knownFlags_len);
+  sc->supportedFlags = xcalloc(sizeof(flags) / sizeof(flags[0]), sizeof(char *));
+  for (size_t i = 0; i < sizeof(flags) / sizeof(flags[0]); i++)
+    if (seccomp_flag_supported(flags[i]))
+      sc->supportedFlags[n++] = xstrdup(flags[i]);
+  sc->supportedFlags_len = n;
+}
+
+/* What is not built yet says so, rather than being left out. */
+static void fill_not_supported(oci_features_linux *lx)
+{
+  lx->apparmor = xcalloc(1, sizeof(*lx->apparmor));
+  lx->apparmor->has_enabled = true;
+  lx->selinux = xcalloc(1, sizeof(*lx->selinux));
+  lx->selinux->has_enabled = true;
+  lx->intelRdt = xcalloc(1, sizeof(*lx->intelRdt));
+  lx->intelRdt->has_enabled = true;
+  lx->mountExtensions = xcalloc(1, sizeof(*lx->mountExtensions));
+  lx->mountExtensions->idmap = xcalloc(1, sizeof(*lx->mountExtensions->idmap));
+  lx->mountExtensions->idmap->has_enabled = true;
 }
 
 static void fill_mount_options(oci_features *f)
@@ -77,6 +129,8 @@ static int run_features(const struct cli_command *cmd, const struct global_optio
   f->linux = xcalloc(1, sizeof(*f->linux));
   fill_namespaces(f->linux);
   fill_capabilities(f->linux);
+  fill_seccomp(f->linux);
+  fill_not_supported(f->linux);
   json = oci_features_serialize(f, &errmsg);
   oci_features_free(f);
   if (json == NULL)
