@@ -14,6 +14,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "cgroup/cgroup.h"
 #include "hooks.h"
 #include "sync.h"
 #include "utils.h"
@@ -201,6 +202,9 @@ static int serve_init(struct init_args *args, pid_t init, bool write_maps, ociru
   struct sync_msg msg;
 
   if (write_maps && ns_write_id_maps(init, args->config->linux, deny_setgroups(), err) < 0)
+    return -1;
+  /* Before the init goes on: it unshares its cgroup namespace only once it sits here. */
+  if (args->cgroup && cgroup_enter(args->cgroup, init, err) < 0)
     return -1;
   if (write_oom_score_adj(init, args->config->process, err) < 0)
     return -1;

@@ -20,6 +20,7 @@
 struct init_args {
   const oci_config *config;
   struct container *container; /* id, record (bundle, rootfs, annotations) for hook states */
+  struct cgroup *cgroup;       /* where the parent puts the init before it goes on */
   const char *bundle;
   const char *rootfs;
   struct ns_plan plan;

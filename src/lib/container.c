@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "bootstrap.h"
+#include "cgroup/cgroup.h"
 #include "hooks.h"
 #include "id.h"
 #include "log.h"
@@ -191,6 +192,7 @@ struct create_resources {
   int rootfd;
   struct container c;
   bool state_dir_made;
+  struct cgroup *cgroup;
   int fifo_dirfd;
   int console_sock;
   int devnull;
@@ -198,6 +200,9 @@ struct create_resources {
 
 static void release_resources(struct create_resources *r, bool failed)
 {
+  if (failed && r->cgroup)
+    cgroup_destroy(r->cgroup, true, NULL);
+  cgroup_free(r->cgroup);
   if (failed && r->state_dir_made)
     state_dir_remove(r->rootfd, r->c.id, NULL);
   container_release(&r->c);
@@ -254,6 +259,9 @@ static int acquire_create(const struct create_options *opts, struct create_resou
     return -1;
   r->state_dir_made = true;
   r->c.record = new_record(opts->id, r->bundle, r->rootfs, r->config, opts->systemd_cgroup);
+  if (cgroup_create(r->config, opts->id, opts->systemd_cgroup, &r->cgroup, err) < 0)
+    return -1;
+  r->c.record->cgroup = cgroup_to_record(r->cgroup);
   if (write_file_atomic(r->c.dirfd, CONFIG_COPY, r->raw_config, strlen(r->raw_config), 0600,
                         err) < 0)
     return -1;
@@ -295,6 +303,7 @@ int container_create(const struct create_options *opts, pid_t *pid, ocirun_error
 
   args.config = r.config;
   args.container = &r.c;
+  args.cgroup = r.cgroup;
   args.bundle = r.bundle;
   args.rootfs = r.rootfs;
   args.no_pivot = opts->no_pivot;
@@ -426,6 +435,19 @@ static int open_init_pidfd(struct container *c, ocirun_error *err)
   return fd;
 }
 
+/* Every process of the container's cgroup; a stopped container's stragglers too (runc). */
+static int kill_all(struct container *c, int sig, ocirun_error *err)
+{
+  struct cgroup *cg = cgroup_of_container(c, err);
+  int ret;
+
+  if (cg == NULL)
+    return -1;
+  ret = cgroup_signal_all(cg, sig, err);
+  cgroup_free(cg);
+  return ret;
+}
+
 int container_kill(const char *root, const char *id, int sig, bool all, ocirun_error *err)
 {
   struct container c;
@@ -434,6 +456,10 @@ int container_kill(const char *root, const char *id, int sig, bool all, ocirun_e
 
   if (container_load(root, id, &c, err) < 0)
     return -1;
+  if (all && c.record->cgroup) {
+    ret = kill_all(&c, sig, err);
+    goto out;
+  }
   if (container_status(&c) == STATUS_STOPPED) {
     /* --all on a stopped container with nothing left is not an error (runc). */
     ret = all ? 0 : error_set(err, 0, "container not running");
@@ -469,6 +495,22 @@ static int kill_and_wait(struct container *c, ocirun_error *err)
   return 0;
 }
 
+/* Whatever is left in the cgroup is killed before its directories go. */
+static int destroy_cgroup(struct container *c, ocirun_error *err)
+{
+  struct cgroup *cg;
+  int ret;
+
+  if (c->record->cgroup == NULL)
+    return 0;
+  cg = cgroup_of_container(c, err);
+  if (cg == NULL)
+    return -1;
+  ret = cgroup_destroy(cg, true, err);
+  cgroup_free(cg);
+  return ret;
+}
+
 int container_delete(const char *root, const char *id, bool force, ocirun_error *err)
 {
   struct container c;
@@ -494,7 +536,7 @@ int container_delete(const char *root, const char *id, bool force, ocirun_error 
               status_name(status));
     goto out;
   }
-  if (kill_and_wait(&c, err) < 0)
+  if (kill_and_wait(&c, err) < 0 || destroy_cgroup(&c, err) < 0)
     goto out;
   run_warning_hooks(&c, false);
   rootfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);

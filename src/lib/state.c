@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cgroup/cgroup.h"
 #include "id.h"
 #include "json.h"
 #include "utils.h"
@@ -168,6 +169,21 @@ unsigned long long process_start_time(pid_t pid, bool *zombie)
   return start;
 }
 
+static bool is_paused(const struct container *c)
+{
+  struct cgroup *cg;
+  bool frozen;
+
+  if (c->record->cgroup == NULL)
+    return false;
+  cg = cgroup_of_container(c, NULL);
+  if (cg == NULL)
+    return false;
+  frozen = cgroup_is_frozen(cg);
+  cgroup_free(cg);
+  return frozen;
+}
+
 enum container_status container_status(const struct container *c)
 {
   const oci_container_record *r = c->record;
@@ -183,7 +199,7 @@ enum container_status container_status(const struct container *c)
     return STATUS_STOPPED;
   if (faccessat(c->dirfd, FIFO_FILE, F_OK, AT_SYMLINK_NOFOLLOW) == 0)
     return STATUS_CREATED;
-  return STATUS_RUNNING;
+  return is_paused(c) ? STATUS_PAUSED : STATUS_RUNNING;
 }
 
 char *container_state_json(const struct container *c, enum container_status status, bool pretty,
