@@ -13,6 +13,7 @@
 
 #include "internal.h"
 #include "log.h"
+#include "state.h"
 #include "utils.h"
 
 /* ---- the object ----------------------------------------------------------------------- */
@@ -134,6 +135,15 @@ bad:
   cgroup_free(cg);
   error_set(err, EINVAL, "cgroup: the container's state holds no valid cgroup record");
   return NULL;
+}
+
+struct cgroup *cgroup_of_container(const struct container *c, ocirun_error *err)
+{
+  if (c->record == NULL || c->record->cgroup == NULL || c->record->cgroup->len == 0) {
+    error_set(err, 0, "container \"%s\" has no cgroup recorded", c->id);
+    return NULL;
+  }
+  return cgroup_from_record(c->record->cgroup, err);
 }
 
 /* ---- create --------------------------------------------------------------------------- */

@@ -53,6 +53,19 @@ int cgroup_v2_fd(const struct cgroup *cg);
  * ({"cpu":…,"memory":…,"pids":…,"blkio":…,"hugetlb":…}), malloc'd. */
 char *cgroup_stats_json(const struct cgroup *cg, ocirun_error *err);
 
+/* OOM notification (`events`): an fd to poll; after it is readable, cgroup_oom_check says how
+ * many OOM kills happened (0: nothing new), or -1 once the cgroup is gone or empty. */
+struct cgroup_oom;
+int cgroup_oom_watch(const struct cgroup *cg, struct cgroup_oom **out, ocirun_error *err);
+int cgroup_oom_fd(const struct cgroup_oom *w);
+int cgroup_oom_check(struct cgroup_oom *w);
+void cgroup_oom_free(struct cgroup_oom *w);
+
+/* The cgroup of a container loaded with container_load (state.h): its record's `cgroup` map.
+ * "container has no cgroup recorded" when the state holds none. */
+struct container;
+struct cgroup *cgroup_of_container(const struct container *c, ocirun_error *err);
+
 /* "v1", "hybrid" or "v2". */
 const char *cgroup_mode_str(const struct cgroup *cg);
 
