@@ -176,17 +176,18 @@ void init_main(struct init_args *args)
     fail(args, &err);
   if (process_apply_attributes(proc, &err) < 0 || process_find_executable(proc, exe, &err) < 0)
     fail(args, &err);
+  /* Before any filter: a profile may refuse close_range, and without a mount namespace there
+   * is no /proc to fall back on. */
+  keep[0] = args->sync_fd;
+  keep[1] = args->fifo_dirfd;
+  if (process_close_fds(args->preserve_fds, keep, 2, &err) < 0)
+    fail(args, &err);
   /* Without no_new_privs the kernel takes a filter only from a holder of CAP_SYS_ADMIN, which
    * the identity switch may drop: load it first then (the profile must allow the switch, as
    * with runc). With no_new_privs it goes last, so that it filters as little of ours as can be. */
   if (!nnp && seccomp_apply(seccomp, &listener, &err) < 0)
     fail(args, &err);
   if (process_apply_identity(proc, &err) < 0)
-    fail(args, &err);
-
-  keep[0] = args->sync_fd;
-  keep[1] = args->fifo_dirfd;
-  if (process_close_fds(args->preserve_fds, keep, 2, &err) < 0)
     fail(args, &err);
   if (args->console_sock >= 0)
     close(args->console_sock);
