@@ -591,3 +591,23 @@ requires_controller_quiet() {
 	[ ! -d "$ROOT/$ID" ]
 	assert_no_cgroup_dirs
 }
+
+@test "soak: ${SOAK_CYCLES:-200} create/start/kill/delete cycles leave no cgroup, mount, process or state" {
+	snapshot before
+	local i id n=${SOAK_CYCLES:-200}
+	for ((i = 0; i < n; i++)); do
+		id=$ID-$i
+		update_config '.linux.cgroupsPath = $p' --arg p "/$CG_PARENT/$id"
+		rt create --bundle "$BUNDLE" "$id" </dev/null >/dev/null 2>"$BATS_TEST_TMPDIR/err" ||
+			fail "cycle $i: create: $(cat "$BATS_TEST_TMPDIR/err")"
+		rt start "$id" || fail "cycle $i: start"
+		rt kill "$id" KILL || fail "cycle $i: kill"
+		rt delete --force "$id" || fail "cycle $i: delete"
+	done
+	snapshot after
+	assert_nothing_left before after
+	# and no directory under the parent in any hierarchy
+	for d in /sys/fs/cgroup/*/"$CG_PARENT" /sys/fs/cgroup/"$CG_PARENT"; do
+		[ ! -d "$d" ] || [ -z "$(find "$d" -mindepth 1 -type d -name "$ID-*")" ] || fail "left in $d"
+	done
+}

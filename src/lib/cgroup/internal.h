@@ -146,6 +146,7 @@ enum {
   CG_OP_RETRY_LATER = 1 << 2,  /* EINVAL: do the next write first, then this one again */
   CG_OP_CHECK_SHARES = 1 << 3, /* read back: the kernel clamps cpu.shares silently */
   CG_OP_MEMORY_LIMIT = 1 << 4, /* EBUSY: say what the usage is */
+  CG_OP_WARN_IGNORED = 1 << 5, /* read back: a kernel that took the write but not the value warns */
 };
 
 struct cg_op {

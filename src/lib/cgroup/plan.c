@@ -90,9 +90,10 @@ void cg_probe_init(struct cg_probe *probe, const struct cgroup *cg)
 
 static int missing_controller(const struct cgroup *cg, const struct cg_op *op, ocirun_error *err)
 {
-  return error_set(err, 0, "cgroup: write %s \"%s\": %s", op->file, op->value,
-                   cg->mode == CGROUP_MODE_V2 ? "no cgroup2 directory"
-                                              : "no such cgroup hierarchy is mounted");
+  if (cg->mode == CGROUP_MODE_V2)
+    return error_set(err, 0, "cgroup: write %s \"%s\": no cgroup2 directory", op->file, op->value);
+  return error_set(err, 0, "cgroup: write %s \"%s\": no %s cgroup hierarchy is mounted", op->file,
+                   op->value, op->controller);
 }
 
 static int explain_failure(const struct cgroup *cg, const struct cgroup_dir *dir,
@@ -168,6 +169,13 @@ static int run_op(const struct cgroup *cg, const struct cg_op *op, bool last_try
   }
   if ((op->flags & CG_OP_CHECK_SHARES) && check_shares(dir, op, err) < 0)
     return -1;
+  if (op->flags & CG_OP_WARN_IGNORED) {
+    /* Some kernels keep the file but no longer act on it (kernel memory since 5.16/6.x). */
+    autofree char *back = NULL;
+    if (cg_read(dir->path, op->file, &back, NULL) == 0 &&
+        strncmp(back, op->value, strlen(op->value)) != 0)
+      log_warning("cgroup: %s \"%s\" ignored by this kernel", op->file, op->value);
+  }
   return 0;
 }
 

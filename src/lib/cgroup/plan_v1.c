@@ -61,14 +61,15 @@ static int plan_memory(const oci_memory *m, const struct cg_probe *probe, struct
     cg_plan_add(plan, "memory", "memory.soft_limit_in_bytes", 0, "%" PRId64, m->reservation);
   if (m->has_kernel && m->kernel != 0) {
     if (cg_probe_has(probe, "memory", "memory.kmem.limit_in_bytes"))
-      cg_plan_add(plan, "memory", "memory.kmem.limit_in_bytes", CG_OP_WARN, "%" PRId64, m->kernel);
+      cg_plan_add(plan, "memory", "memory.kmem.limit_in_bytes", CG_OP_WARN | CG_OP_WARN_IGNORED,
+                  "%" PRId64, m->kernel);
     else
       cg_plan_warn(plan, "cgroup: kernel memory limit not supported by this kernel: ignored");
   }
   if (m->has_kernelTCP && m->kernelTCP != 0) {
     if (cg_probe_has(probe, "memory", "memory.kmem.tcp.limit_in_bytes"))
-      cg_plan_add(plan, "memory", "memory.kmem.tcp.limit_in_bytes", CG_OP_WARN, "%" PRId64,
-                  m->kernelTCP);
+      cg_plan_add(plan, "memory", "memory.kmem.tcp.limit_in_bytes",
+                  CG_OP_WARN | CG_OP_WARN_IGNORED, "%" PRId64, m->kernelTCP);
     else
       cg_plan_warn(plan, "cgroup: kernel TCP memory limit not supported by this kernel: ignored");
   }
