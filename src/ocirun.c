@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* ocirun: global options, then one command from the table. */
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <fcntl.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
@@ -57,7 +57,8 @@ static const char *default_root(void)
   const char *xdg = getenv("XDG_RUNTIME_DIR");
   const char *user = getenv("USER");
   static char buf[4096];
-  bool honor_xdg = geteuid() != 0 || (in_user_namespace() && (user == NULL || strcmp(user, "root") != 0));
+  bool honor_xdg =
+      geteuid() != 0 || (in_user_namespace() && (user == NULL || strcmp(user, "root") != 0));
 
   if (honor_xdg && xdg && xdg[0]) {
     snprintf(buf, sizeof(buf), "%s/ocirun", xdg);

@@ -69,8 +69,7 @@ static int set_option(const struct cli_option *o, const char *value, const char 
   case OPT_BOOL:
     if (value == NULL)
       *(bool *)o->target = true;
-    else if (!parse_bool(value, (bool *)o->target))
-      {
+    else if (!parse_bool(value, (bool *)o->target)) {
       cli_fail("invalid boolean value \"%s\" for flag %s", value, shown);
       return -1;
     }
@@ -79,8 +78,7 @@ static int set_option(const struct cli_option *o, const char *value, const char 
     *(const char **)o->target = value;
     return 0;
   case OPT_INT:
-    if (parse_long(value, &n) < 0 || n < 0 || n > 1 << 20)
-      {
+    if (parse_long(value, &n) < 0 || n < 0 || n > 1 << 20) {
       cli_fail("invalid value \"%s\" for flag %s", value, shown);
       return -1;
     }
@@ -122,18 +120,16 @@ int cli_parse(const struct cli_command *cmd, const struct cli_option *opts, int 
       o = find_option(opts, NULL, 0, name[0]);
     else
       o = find_option(opts, name, len, 0);
-    if (o == NULL)
-      {
+    if (o == NULL) {
       cli_fail("%s%sflag provided but not defined: %.*s", cmd->name, cmd->name[0] ? ": " : "",
                (int)(len + 1 + (arg[1] == '-')), arg);
       return -1;
     }
     if (o->kind != OPT_BOOL && value == NULL) {
-      if (i + 1 >= argc)
-        {
-      cli_fail("%s%sflag needs an argument: %s", cmd->name, cmd->name[0] ? ": " : "", arg);
-      return -1;
-    }
+      if (i + 1 >= argc) {
+        cli_fail("%s%sflag needs an argument: %s", cmd->name, cmd->name[0] ? ": " : "", arg);
+        return -1;
+      }
       value = argv[++i];
     }
     if (set_option(o, value, arg) < 0)

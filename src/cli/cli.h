@@ -32,8 +32,7 @@ struct cli_command {
   const char *name;
   const char *usage;   /* what follows the command name: "[options] <container-id>" */
   const char *summary; /* one line */
-  int (*run)(const struct cli_command *cmd, const struct global_options *g, int argc,
-             char **argv);
+  int (*run)(const struct cli_command *cmd, const struct global_options *g, int argc, char **argv);
 };
 
 /* Parses argv[1..] (argv[0] is the command name) against opts (terminated by a zeroed entry).

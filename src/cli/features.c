@@ -24,8 +24,8 @@ static char **copy_strings(const char *const *src, size_t n)
   return out;
 }
 
-static const char *const hook_names[] = {"prestart",  "createRuntime", "createContainer",
-                                         "startContainer", "poststart", "poststop"};
+static const char *const hook_names[] = {"prestart",       "createRuntime", "createContainer",
+                                         "startContainer", "poststart",     "poststop"};
 
 static void fill_namespaces(oci_features_linux *lx)
 {

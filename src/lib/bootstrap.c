@@ -189,11 +189,11 @@ static int run_runtime_hooks(struct init_args *args, ocirun_error *err)
 
   if (hooks == NULL)
     return 0;
-  if (run_hooks_with_state(args, hooks->prestart, hooks->prestart_len, "prestart",
-                           STATUS_CREATED, err) < 0)
+  if (run_hooks_with_state(args, hooks->prestart, hooks->prestart_len, "prestart", STATUS_CREATED,
+                           err) < 0)
     return -1;
-  return run_hooks_with_state(args, hooks->createRuntime, hooks->createRuntime_len,
-                              "createRuntime", STATUS_CREATING, err);
+  return run_hooks_with_state(args, hooks->createRuntime, hooks->createRuntime_len, "createRuntime",
+                              STATUS_CREATING, err);
 }
 
 /* After the init exists: maps, oom score, then answer its requests until SYNC_READY. */

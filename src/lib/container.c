@@ -38,7 +38,8 @@ static int validate_terminal(const oci_config *config, const struct create_optio
 
   /* console_fd comes from `run`, which offers it whatever the config says. */
   if (terminal && opts->console_socket == NULL && opts->console_fd < 0)
-    return error_set(err, 0, "cannot allocate tty if ocirun will detach without setting console socket");
+    return error_set(err, 0,
+                     "cannot allocate tty if ocirun will detach without setting console socket");
   if (!terminal && opts->console_socket != NULL)
     return error_set(err, 0, "cannot use console socket if ocirun will not detach or allocate tty");
   return 0;
@@ -80,8 +81,8 @@ static int validate_config(const oci_config *config, ocirun_error *err)
 
 static char *resolve_rootfs(const char *bundle, const oci_root *root, ocirun_error *err)
 {
-  autofree char *joined = root->path[0] == '/' ? xstrdup(root->path)
-                                               : xasprintf("%s/%s", bundle, root->path);
+  autofree char *joined =
+      root->path[0] == '/' ? xstrdup(root->path) : xasprintf("%s/%s", bundle, root->path);
   char *real = realpath(joined, NULL);
   struct stat st;
 
@@ -262,8 +263,8 @@ static int acquire_create(const struct create_options *opts, struct create_resou
   if (cgroup_create(r->config, opts->id, opts->systemd_cgroup, &r->cgroup, err) < 0)
     return -1;
   r->c.record->cgroup = cgroup_to_record(r->cgroup);
-  if (write_file_atomic(r->c.dirfd, CONFIG_COPY, r->raw_config, strlen(r->raw_config), 0600,
-                        err) < 0)
+  if (write_file_atomic(r->c.dirfd, CONFIG_COPY, r->raw_config, strlen(r->raw_config), 0600, err) <
+      0)
     return -1;
   /* 0622: the init may have dropped to an unprivileged uid by the time it opens it. */
   if (mkfifoat(r->c.dirfd, FIFO_FILE, 0622) < 0)

@@ -9,7 +9,7 @@
 #include "error.h"
 
 struct create_options {
-  const char *root;           /* state root (--root) */
+  const char *root; /* state root (--root) */
   const char *id;
   const char *bundle;         /* NULL: the current directory */
   const char *pid_file;       /* NULL: none */
@@ -19,7 +19,7 @@ struct create_options {
   bool no_new_keyring;
   int preserve_fds;
   bool systemd_cgroup;
-  bool detached;              /* false only for `run` in the foreground */
+  bool detached; /* false only for `run` in the foreground */
 };
 
 /* Sets up the container and leaves its init blocked on exec.fifo; the init's host pid is

@@ -47,13 +47,15 @@ static int set_host_names(const oci_config *config, bool uts_ns, ocirun_error *e
 
   if (config->hostname && config->hostname[0]) {
     if (!uts_ns)
-      return error_set(err, 0, "config.json: hostname: needs a uts namespace of the container's own");
+      return error_set(err, 0,
+                       "config.json: hostname: needs a uts namespace of the container's own");
     if (sethostname(config->hostname, strlen(config->hostname)) < 0)
       return error_set(err, errno, "sethostname \"%s\"", config->hostname);
   }
   if (config->domainname && config->domainname[0]) {
     if (!uts_ns)
-      return error_set(err, 0, "config.json: domainname: needs a uts namespace of the container's own");
+      return error_set(err, 0,
+                       "config.json: domainname: needs a uts namespace of the container's own");
     if (setdomainname(config->domainname, strlen(config->domainname)) < 0)
       return error_set(err, errno, "setdomainname \"%s\"", config->domainname);
   }
@@ -92,7 +94,7 @@ static int request_runtime_hooks(struct init_args *args, ocirun_error *err)
       sync_expect(args->sync_fd, SYNC_HOOKS_ACK, &msg, err) < 0)
     return -1;
   if (hooks && run_hooks_with_state(args, hooks->createContainer, hooks->createContainer_len,
-                                   "createContainer", STATUS_CREATING, err) < 0)
+                                    "createContainer", STATUS_CREATING, err) < 0)
     return -1;
   return 0;
 }
@@ -202,7 +204,7 @@ void init_main(struct init_args *args)
   close(args->fifo_dirfd);
   if (config->hooks &&
       run_hooks_with_state(args, config->hooks->startContainer, config->hooks->startContainer_len,
-                          "startContainer", STATUS_CREATED, &err) < 0)
+                           "startContainer", STATUS_CREATED, &err) < 0)
     goto out;
   process_exec(proc, exe, &err);
 out:

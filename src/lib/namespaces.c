@@ -57,9 +57,8 @@ static int open_ns_path(const oci_namespace *ns, size_t idx, const struct ns_kin
   if (actual != kind->clone_flag) {
     const struct ns_kind *other = ns_kind_from_flag(actual);
     close(fd);
-    return error_set(err, 0,
-                     "config.json: linux.namespaces[%zu]: \"%s\" is a %s namespace, not %s", idx,
-                     ns->path, other ? other->type : "unknown", kind->type);
+    return error_set(err, 0, "config.json: linux.namespaces[%zu]: \"%s\" is a %s namespace, not %s",
+                     idx, ns->path, other ? other->type : "unknown", kind->type);
   }
   return fd;
 }
@@ -80,8 +79,9 @@ int ns_plan_make(const oci_config *config, struct ns_plan *plan, ocirun_error *e
       const struct ns_kind *kind = ns_kind_from_type(ns->type);
       if (kind == NULL) {
         ns_plan_close(plan);
-        return error_set(err, 0, "config.json: linux.namespaces[%zu].type: unknown namespace \"%s\"",
-                         i, ns->type);
+        return error_set(err, 0,
+                         "config.json: linux.namespaces[%zu].type: unknown namespace \"%s\"", i,
+                         ns->type);
       }
       if (kind != &ns_kinds[k])
         continue;
@@ -122,7 +122,8 @@ int ns_plan_join(const struct ns_plan *plan, ocirun_error *err)
 {
   for (int i = 0; i < plan->njoin; i++) {
     if (setns(plan->join_fds[i], plan->join_flags[i]) < 0)
-      return error_set(err, errno, "join %s namespace", ns_kind_from_flag(plan->join_flags[i])->type);
+      return error_set(err, errno, "join %s namespace",
+                       ns_kind_from_flag(plan->join_flags[i])->type);
   }
   return 0;
 }
@@ -134,10 +135,9 @@ static char *format_id_map(oci_id_mapping **maps, size_t n)
 
   out[0] = '\0';
   for (size_t i = 0; i < n; i++)
-    used += (size_t)snprintf(out + used, cap - used, "%llu %llu %llu\n",
-                             (unsigned long long)maps[i]->containerID,
-                             (unsigned long long)maps[i]->hostID,
-                             (unsigned long long)maps[i]->size);
+    used += (size_t)snprintf(
+        out + used, cap - used, "%llu %llu %llu\n", (unsigned long long)maps[i]->containerID,
+        (unsigned long long)maps[i]->hostID, (unsigned long long)maps[i]->size);
   return out;
 }
 
@@ -178,9 +178,9 @@ int ns_write_time_offsets(const oci_linux *lx, ocirun_error *err)
     return 0;
   for (size_t i = 0; i < lx->timeOffsets->len; i++) {
     const oci_time_offset *off = lx->timeOffsets->values[i];
-    used += (size_t)snprintf(buf + used, sizeof(buf) - used, "%s %lld %lld\n",
-                             lx->timeOffsets->keys[i], (long long)off->secs,
-                             (long long)off->nanosecs);
+    used +=
+        (size_t)snprintf(buf + used, sizeof(buf) - used, "%s %lld %lld\n", lx->timeOffsets->keys[i],
+                         (long long)off->secs, (long long)off->nanosecs);
     if (used >= sizeof(buf))
       return error_set(err, 0, "config.json: linux.timeOffsets: too many entries");
   }

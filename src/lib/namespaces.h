@@ -25,13 +25,13 @@ const struct ns_kind *ns_kind_from_type(const char *type);
 const struct ns_kind *ns_kind_from_flag(int clone_flag);
 
 struct ns_plan {
-  int create_flags;          /* CLONE_NEW* of every namespace to create */
-  int join_fds[NS_KINDS];    /* namespaces to join, opened by path; user first */
+  int create_flags;       /* CLONE_NEW* of every namespace to create */
+  int join_fds[NS_KINDS]; /* namespaces to join, opened by path; user first */
   int join_flags[NS_KINDS];
   int njoin;
-  bool needs_intermediate;   /* joins by path, or a time namespace (see bootstrap.c) */
-  bool mount_ns;             /* a mount namespace of the container's own (created or joined) */
-  bool uts_ns;               /* likewise a uts namespace: hostname may be set */
+  bool needs_intermediate; /* joins by path, or a time namespace (see bootstrap.c) */
+  bool mount_ns;           /* a mount namespace of the container's own (created or joined) */
+  bool uts_ns;             /* likewise a uts namespace: hostname may be set */
 };
 
 /* Checks linux.namespaces (known types, no duplicates, a path's namespace of the declared
@@ -43,8 +43,7 @@ void ns_plan_close(struct ns_plan *plan);
 int ns_plan_join(const struct ns_plan *plan, ocirun_error *err);
 
 /* Writes /proc/PID/{setgroups,uid_map,gid_map} for a new user namespace. */
-int ns_write_id_maps(pid_t pid, const oci_linux *linux_cfg, bool deny_setgroups,
-                     ocirun_error *err);
+int ns_write_id_maps(pid_t pid, const oci_linux *linux_cfg, bool deny_setgroups, ocirun_error *err);
 
 /* Writes /proc/self/timens_offsets after unshare(CLONE_NEWTIME), before any process enters. */
 int ns_write_time_offsets(const oci_linux *linux_cfg, ocirun_error *err);

@@ -15,8 +15,13 @@
 #define FIFO_FILE "exec.fifo"
 #define CONFIG_COPY "config.json"
 
-enum container_status { STATUS_CREATING, STATUS_CREATED, STATUS_RUNNING, STATUS_PAUSED,
-                        STATUS_STOPPED };
+enum container_status {
+  STATUS_CREATING,
+  STATUS_CREATED,
+  STATUS_RUNNING,
+  STATUS_PAUSED,
+  STATUS_STOPPED
+};
 
 struct container {
   char *id;

@@ -10,10 +10,13 @@
 const char *sync_type_name(enum sync_type type)
 {
   static const char *const names[] = {
-      [SYNC_USERMAP_PLS] = "SYNC_USERMAP_PLS", [SYNC_USERMAP_ACK] = "SYNC_USERMAP_ACK",
+      [SYNC_USERMAP_PLS] = "SYNC_USERMAP_PLS",
+      [SYNC_USERMAP_ACK] = "SYNC_USERMAP_ACK",
       [SYNC_RECVPID_PLS] = "SYNC_RECVPID_PLS",
-      [SYNC_PREPARED] = "SYNC_PREPARED",       [SYNC_HOOKS_PLS] = "SYNC_HOOKS_PLS",
-      [SYNC_HOOKS_ACK] = "SYNC_HOOKS_ACK",     [SYNC_READY] = "SYNC_READY",
+      [SYNC_PREPARED] = "SYNC_PREPARED",
+      [SYNC_HOOKS_PLS] = "SYNC_HOOKS_PLS",
+      [SYNC_HOOKS_ACK] = "SYNC_HOOKS_ACK",
+      [SYNC_READY] = "SYNC_READY",
       [SYNC_ERROR] = "SYNC_ERROR",
   };
   if ((unsigned)type < sizeof(names) / sizeof(names[0]) && names[type])

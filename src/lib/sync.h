@@ -38,8 +38,8 @@ enum sync_type {
 
 struct sync_msg {
   uint32_t type;
-  int32_t errnum;             /* SYNC_ERROR: errno of the cause */
-  int64_t value;              /* a pid, where the type carries one */
+  int32_t errnum;                              /* SYNC_ERROR: errno of the cause */
+  int64_t value;                               /* a pid, where the type carries one */
   char text[sizeof(((ocirun_error *)0)->msg)]; /* SYNC_ERROR: the message */
 };
 
