@@ -117,3 +117,18 @@ remove_ns() {
 	# sh itself and the ls (and maybe wc) of the pipeline
 	[ "${lines[1]}" -le 3 ]
 }
+
+@test "a time namespace with timeOffsets shifts the container's boottime and monotonic clocks" {
+	[ -e /proc/self/ns/time ] || skip "this kernel has no time namespaces"
+	update_config '.linux.namespaces += [{"type": "time"}]
+		| .linux.timeOffsets = {"boottime": {"secs": 864000}, "monotonic": {"secs": 86400}}'
+	launch
+	pid=$(pid_of "$ID")
+	[ "$(ns_of "$pid" time)" != "$(ns_of self time)" ] || fail "the time namespace is the host's"
+	grep -Eq '^monotonic +86400 +0$' "/proc/$pid/timens_offsets" || fail "$(cat "/proc/$pid/timens_offsets")"
+	grep -Eq '^boottime +864000 +0$' "/proc/$pid/timens_offsets" || fail "$(cat "/proc/$pid/timens_offsets")"
+	# /proc/uptime inside counts from the shifted boot: at least ten days
+	run_in_container 'cut -d. -f1 /proc/uptime'
+	assert_status 0
+	[ "$output" -ge 864000 ] || fail "uptime inside is $output"
+}
