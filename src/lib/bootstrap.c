@@ -16,6 +16,7 @@
 
 #include "cgroup/cgroup.h"
 #include "hooks.h"
+#include "log.h"
 #include "sync.h"
 #include "utils.h"
 
@@ -215,6 +216,7 @@ static int serve_init(struct init_args *args, pid_t init, bool write_maps, ociru
   for (;;) {
     if (sync_recv(args->sync_fd, &msg, err) < 0)
       return -1;
+    log_debug("bootstrap: init %d sent %s", (int)init, sync_type_name(msg.type));
     switch (msg.type) {
     case SYNC_HOOKS_PLS:
       if (run_runtime_hooks(args, err) < 0)
@@ -245,6 +247,9 @@ int bootstrap_spawn(struct init_args *args, pid_t *init_pid, ocirun_error *err)
   /* The children close the parent's end first thing. */
   args->close_in_child[args->nclose++] = sv[0];
 
+  log_debug("bootstrap: %s, new namespaces 0x%x, %d joined by path",
+            args->plan.needs_intermediate ? "intermediate process" : "single clone",
+            args->plan.create_flags, args->plan.njoin);
   if (args->plan.needs_intermediate) {
     ret = run_intermediate(args, sv[0], sv[1], &init, err);
   } else {

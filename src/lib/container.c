@@ -315,8 +315,10 @@ int container_create(const struct create_options *opts, pid_t *pid, ocirun_error
   args.close_in_child[args.nclose++] = r.rootfd;
   args.close_in_child[args.nclose++] = r.c.dirfd;
 
+  log_debug("create %s: bundle %s, rootfs %s", opts->id, r.bundle, r.rootfs);
   if (bootstrap_spawn(&args, pid, err) < 0)
     goto out;
+  log_debug("create %s: init %d ready", opts->id, (int)*pid);
   r.c.record->initStartTime = process_start_time(*pid, NULL);
   r.c.record->has_initStartTime = true;
   if (container_save(&r.c, err) < 0 ||
