@@ -1,0 +1,185 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# Runs inside the VM of run-cgroup2.sh (the host's root, read-only, with tmpfs on /tmp and /run
+# and a pure cgroup2 hierarchy on /sys/fs/cgroup). Prints TAP between VM-TAP-BEGIN and
+# VM-TAP-END: the library's own lifecycle test, then containers made by $OCIRUN whose cgroup
+# files are read back (memory.max, cpu.weight, cpu.max, pids.max, io.weight, the freezer, the
+# eBPF device filter, update, delete), then the cgroups.bats suite when bats is there.
+set -u
+
+OCIRUN=${OCIRUN:?}
+BUILD_ROOT=${BUILD_ROOT:-}
+SRC_ROOT=${SRC_ROOT:?}
+ROOT=/run/ocirun-vm
+CG=/sys/fs/cgroup
+n=0
+failed=0
+
+ok() {
+	n=$((n + 1))
+	echo "ok $n - $*"
+}
+not_ok() {
+	n=$((n + 1))
+	failed=$((failed + 1))
+	echo "not ok $n - $*"
+}
+skip() {
+	n=$((n + 1))
+	echo "ok $n - $1 # SKIP $2"
+}
+# check DESCRIPTION CMD...: one TAP line for CMD's status.
+check() {
+	local what=$1
+	shift
+	if "$@"; then ok "$what"; else not_ok "$what"; fi
+}
+# is FILE WANT: FILE's first line is WANT (shown when not).
+is() {
+	local got
+	got=$(head -n1 "$1" 2>&1)
+	[ "$got" = "$2" ] && return 0
+	echo "#   $1: '$got', want '$2'"
+	return 1
+}
+rt() {
+	"$OCIRUN" --root "$ROOT" "$@"
+}
+state_of() {
+	rt state "$1" 2>/dev/null | jq -r "$2"
+}
+
+echo "VM-TAP-BEGIN"
+echo "# up $(cut -d' ' -f1 /proc/uptime) s"
+echo "# kernel $(uname -r), $(nproc) cpus; /sys/fs/cgroup is $(stat -f -c %T $CG)"
+echo "# controllers: $(cat $CG/cgroup.controllers)"
+check "a pure cgroup2 hierarchy on /sys/fs/cgroup" [ "$(stat -f -c %T $CG)" = cgroup2fs ]
+check "no cgroup v1 hierarchy is mounted" bash -c '! grep -q " - cgroup " /proc/self/mountinfo'
+
+# ---- the library on v2 (the unit test that makes real cgroups) -----------------------------
+unit=$BUILD_ROOT/tests/unit/runtime/test_cgroup_host
+if [ -x "$unit" ]; then
+	out=$("$unit" 2>&1)
+	rc=$?
+	sed 's/^/#   /' <<<"$out"
+	check "test_cgroup_host on cgroup v2 ($(grep -c '^ok' <<<"$out") checks passed)" [ "$rc" -eq 0 ]
+else
+	skip "test_cgroup_host on cgroup v2" "not built at $unit"
+fi
+
+# ---- containers -----------------------------------------------------------------------------
+mkdir -p /tmp/vm "$ROOT"
+bundle=/tmp/vm/bundle
+if ! "$SRC_ROOT/contrib/make-bundle.sh" "$bundle" sleep 1000 >/tmp/vm/make-bundle.log 2>&1; then
+	not_ok "make a busybox bundle in tmpfs"
+	sed 's/^/#   /' /tmp/vm/make-bundle.log
+	echo "1..$n"
+	echo "VM-TAP-END"
+	exit 1
+fi
+ok "busybox bundle made in tmpfs"
+cfg=$bundle/config.json
+jq '.linux.cgroupsPath = "/ocirun-vm/c1" |
+	.linux.resources.memory = {"limit": 67108864, "swap": 67108864} |
+	.linux.resources.cpu = {"shares": 512, "quota": 20000, "period": 100000, "cpus": "0"} |
+	.linux.resources.pids = {"limit": 20} |
+	.linux.resources.blockIO = {"weight": 300} |
+	.linux.resources.unified = {"memory.high": "50331648"}' "$cfg" >"$cfg.new" && mv "$cfg.new" "$cfg"
+
+d=$CG/ocirun-vm/c1
+# The container's init keeps the create's stdout and stderr: a file, never a pipe we wait on.
+if (cd "$bundle" && rt create c1 </dev/null >/tmp/vm/create.out 2>&1); then
+	ok "create with memory, cpu, cpuset, pids, io and unified resources"
+	pid=$(state_of c1 .pid)
+	check "the init is in 0::/ocirun-vm/c1" grep -qx '0::/ocirun-vm/c1' "/proc/$pid/cgroup"
+	check "memory.max" is "$d/memory.max" 67108864
+	if [ -e "$d/memory.swap.max" ]; then
+		check "memory.swap.max (memory+swap 64M - memory 64M)" is "$d/memory.swap.max" 0
+	else
+		skip "memory.swap.max" "no swap accounting in this kernel"
+	fi
+	check "memory.high from unified" is "$d/memory.high" 50331648
+	check "cpu.weight from shares 512" is "$d/cpu.weight" 59
+	check "cpu.max" is "$d/cpu.max" "20000 100000"
+	check "cpuset.cpus" is "$d/cpuset.cpus" 0
+	check "pids.max" is "$d/pids.max" 20
+	if [ -e "$d/io.bfq.weight" ]; then
+		check "io.bfq.weight" is "$d/io.bfq.weight" "default 300"
+	elif [ -e "$d/io.weight" ]; then
+		check "io.weight from blkio weight 300" is "$d/io.weight" "default 2930"
+	else
+		skip "io.weight" "no io.weight or io.bfq.weight"
+	fi
+	if rt start c1 && [ "$(state_of c1 .status)" = running ]; then
+		ok "start"
+	else
+		not_ok "start"
+	fi
+	if rt pause c1 2>/tmp/vm/err; then
+		check "pause: state paused" [ "$(state_of c1 .status)" = paused ]
+		check "pause: cgroup.freeze 1" is "$d/cgroup.freeze" 1
+		check "pause: cgroup.events frozen 1" grep -qx 'frozen 1' "$d/cgroup.events"
+		check "resume" rt resume c1
+		check "resume: running, cgroup.freeze 0" bash -c "[ \"\$(\"$OCIRUN\" --root $ROOT state c1 | jq -r .status)\" = running ] && [ \"\$(cat $d/cgroup.freeze)\" = 0 ]"
+	else
+		not_ok "pause: $(cat /tmp/vm/err)"
+	fi
+	check "ps --format json lists the init" bash -c "\"$OCIRUN\" --root $ROOT ps --format json c1 | jq -e 'index($pid) != null' >/dev/null"
+	if rt update --memory 128m --pids-limit 30 c1; then
+		check "update: memory.max" is "$d/memory.max" 134217728
+		check "update: pids.max" is "$d/pids.max" 30
+	else
+		not_ok "update --memory 128m --pids-limit 30"
+	fi
+	stats=$(rt events --stats c1 2>&1)
+	check "events --stats" bash -c 'jq -e ".type == \"stats\" and .data.pids.current == 1 and .data.memory.usage.limit == 134217728" >/dev/null <<<"$1"' _ "$stats"
+	check "kill --all" rt kill --all c1 KILL
+	for _ in $(seq 1 100); do [ "$(state_of c1 .status)" = stopped ] && break; sleep 0.1; done
+	check "delete" rt delete c1
+	check "delete removed $d" [ ! -d "$d" ]
+else
+	not_ok "create with memory, cpu, cpuset, pids, io and unified resources"
+	sed 's/^/#   /' /tmp/vm/create.out
+fi
+rmdir "$CG/ocirun-vm" 2>/dev/null
+
+# The device rules: an eBPF program, since v2 has no devices.allow.
+jq '.linux.cgroupsPath = "/ocirun-vm/c2" | del(.linux.resources) |
+	.linux.resources.devices = [{"allow": false, "access": "rwm"}] |
+	.linux.devices = [{"path": "/dev/kmsg", "type": "c", "major": 1, "minor": 11}] |
+	.process.args = ["sh", "-c", "echo x > /dev/null && echo null-ok; head -c1 /dev/kmsg && echo kmsg-opened; true"]' \
+	"$cfg" >"$cfg.new" && mv "$cfg.new" "$cfg"
+out=$(cd "$bundle" && rt run c2 </dev/null 2>&1)
+echo "$out" | sed 's/^/#   /'
+check "devices: /dev/null allowed by the default rules" grep -q null-ok <<<"$out"
+check "devices: /dev/kmsg denied by the eBPF filter" bash -c '! grep -q kmsg-opened <<<"$1" && grep -q "Operation not permitted" <<<"$1"' _ "$out"
+rt delete --force c2 >/dev/null 2>&1
+check "nothing left under /sys/fs/cgroup/ocirun-vm" bash -c "[ ! -d $CG/ocirun-vm ] || [ -z \"\$(find $CG/ocirun-vm -mindepth 1 -type d)\" ]"
+rmdir "$CG/ocirun-vm" 2>/dev/null
+
+# ---- the cgroups bats suite -------------------------------------------------------------------
+# Under software emulation a bats test takes about ten seconds: the tests that matter for v2
+# (placement, each resource, devices, pause, update, events, delete) fit the lane's budget.
+VM_BATS_FILTER=${VM_BATS_FILTER:-configured cgroup in every|resources: memory limit|swap alone|cpu shares|cpuset|pids limit|blkio weight|unified on|denied device|state says paused|update --memory|events --stats|in every hierarchy\$}
+if [ "${VM_BATS:-1}" = 0 ]; then
+	skip "cgroups.bats" "VM_BATS=0"
+elif command -v bats >/dev/null; then
+	echo "# up $(cut -d' ' -f1 /proc/uptime) s: cgroups.bats -f '$VM_BATS_FILTER'"
+	out=$(cd /tmp && SOAK_CYCLES=${SOAK_CYCLES:-10} OCIRUN=$OCIRUN BUILD_ROOT=$BUILD_ROOT TMPDIR=/tmp \
+		timeout "${VM_BATS_TIMEOUT:-200}" bats --tap -f "$VM_BATS_FILTER" \
+		"$SRC_ROOT/tests/integration/cgroups.bats" 2>&1)
+	rc=$?
+	sed 's/^/#   /' <<<"$out"
+	passed=$(grep -Ec '^ok [0-9]+' <<<"$out")
+	skipped=$(grep -Ec '^ok [0-9]+ .*# [Ss][Kk][Ii][Pp]' <<<"$out")
+	failed_b=$(grep -Ec '^not ok' <<<"$out")
+	check "cgroups.bats on cgroup v2: $((passed - skipped)) passed, $failed_b failed, $skipped skipped" [ "$rc" -eq 0 ]
+else
+	skip "cgroups.bats" "bats not installed"
+fi
+
+echo "# up $(cut -d' ' -f1 /proc/uptime) s"
+echo "1..$n"
+echo "VM-TAP-END"
+[ "$failed" -eq 0 ]

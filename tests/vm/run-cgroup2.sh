@@ -1,0 +1,143 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# run-cgroup2.sh [OCIRUN]
+#
+# The cgroup v2 lane: this host mounts cgroup v1 (plus an empty cgroup2), so the v2 driver is
+# proven in a VM instead. Debian's kernel boots under qemu (software emulation: no KVM here)
+# with cgroup_no_v1=all, from a small busybox initramfs that loads the 9p modules, mounts the
+# host's root read-only over virtio-9p, puts tmpfs on /tmp and /run, mounts cgroup2 on
+# /sys/fs/cgroup and chroots into the host root to run tests/vm/guest-cgroup2.sh with the
+# ocirun built on the host. The guest's TAP comes back over the serial console and is printed
+# here; the exit status is the guest's verdict.
+#
+# Skips (exit 77, "1..0 # SKIP reason") without qemu-system-x86_64, a kernel in /boot with its
+# modules, or a static busybox:
+#   apt-get install qemu-system-x86 linux-image-amd64 busybox-static
+#
+# Environment: VM_QEMU (the qemu binary), VM_KERNEL (a vmlinuz; its modules must be in /lib/modules/VERSION), VM_MEM (MiB,
+# default 1024), VM_CPUS (default 2), VM_TIMEOUT (seconds, default 290), VM_BATS (0 to skip the
+# bats suite in the guest), VM_LOG (where the console log goes; default a temp file).
+set -u
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+src_root=$(cd "$here/../.." && pwd)
+ocirun=${1:-${OCIRUN:-$src_root/build/src/ocirun}}
+build_root=${BUILD_ROOT:-$(cd "$(dirname "$ocirun")/.." 2>/dev/null && pwd)}
+
+skip() {
+	echo "1..0 # SKIP $*"
+	exit 77
+}
+
+qemu=${VM_QEMU:-$(command -v qemu-system-x86_64)}
+[ -n "$qemu" ] && [ -x "$qemu" ] || skip "qemu-system-x86_64 not found (apt-get install qemu-system-x86)"
+busybox=${BUSYBOX:-/bin/busybox}
+[ -x "$busybox" ] || skip "no $busybox (apt-get install busybox-static)"
+if command -v file >/dev/null && file -L "$busybox" | grep -q 'dynamically linked'; then
+	skip "$busybox is dynamically linked (apt-get install busybox-static)"
+fi
+[ -x "$ocirun" ] || skip "no ocirun binary at $ocirun"
+[ "$(id -u)" -eq 0 ] || skip "needs root (the guest runs containers as root; qemu reads /boot)"
+
+kernel=${VM_KERNEL:-}
+if [ -z "$kernel" ]; then
+	kernel=$(ls -1 /boot/vmlinuz-* 2>/dev/null | sort -V | tail -n1)
+fi
+[ -n "$kernel" ] && [ -r "$kernel" ] || skip "no kernel in /boot (apt-get install linux-image-amd64)"
+kver=${kernel##*/vmlinuz-}
+[ -d "/lib/modules/$kver" ] || skip "no modules for $kver in /lib/modules"
+command -v modprobe >/dev/null || skip "modprobe not found (apt-get install kmod)"
+
+work=$(mktemp -d /tmp/ocirun-vm.XXXXXX)
+trap 'rm -rf "$work"' EXIT
+log=${VM_LOG:-$work/console.log}
+
+# ---- the initramfs ------------------------------------------------------------------------
+
+# The modules that virtio-9p needs, in load order, each once (modprobe knows the dependencies
+# of the installed kernel: netfs and fscache come before 9pnet, virtio before virtio_pci…).
+modules=$(for m in virtio_pci 9pnet_virtio 9p; do
+	modprobe -S "$kver" --show-depends "$m" 2>/dev/null | awk '$1 == "insmod" { print $2 }'
+done | awk '!seen[$0]++')
+[ -n "$modules" ] || skip "modprobe --show-depends found no 9p modules for $kver"
+
+initrd=$work/initrd
+mkdir -p "$initrd"/{bin,dev,proc,sys,host,modules}
+cp "$busybox" "$initrd/bin/busybox"
+for applet in sh mount umount insmod mkdir ln chroot poweroff echo cat sleep; do
+	ln -s busybox "$initrd/bin/$applet"
+done
+i=0
+for m in $modules; do
+	i=$((i + 1))
+	name=$(printf '%02d-%s' "$i" "$(basename "$m")")
+	case $m in
+	*.ko) cp "$m" "$initrd/modules/$name" ;;
+	*.ko.xz) xz -dc "$m" >"$initrd/modules/${name%.xz}" ;;
+	*.ko.zst) zstd -qdc "$m" >"$initrd/modules/${name%.zst}" ;;
+	*.ko.gz) gzip -dc "$m" >"$initrd/modules/${name%.gz}" ;;
+	*) skip "unexpected module file $m" ;;
+	esac
+done
+
+guest_script=$here/guest-cgroup2.sh
+cat >"$initrd/init" <<EOF
+#!/bin/sh
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev
+for m in /modules/*.ko; do insmod "\$m" || echo "VM: insmod \$m failed"; done
+if ! mount -t 9p -o trans=virtio,version=9p2000.L,ro,cache=loose,msize=524288 host /host; then
+	echo "VM-TAP-BEGIN"; echo "not ok 1 - mount the host root over 9p"; echo "1..1"; echo "VM-TAP-END"
+	poweroff -f
+fi
+mount -t proc proc /host/proc
+mount -t sysfs sysfs /host/sys
+mount -t devtmpfs devtmpfs /host/dev
+mkdir -p /host/dev/pts /host/dev/shm 2>/dev/null
+ln -s /proc/self/fd /host/dev/fd
+ln -s /proc/self/fd/0 /host/dev/stdin
+ln -s /proc/self/fd/1 /host/dev/stdout
+ln -s /proc/self/fd/2 /host/dev/stderr
+mount -t devpts devpts /host/dev/pts
+mount -t tmpfs tmpfs /host/dev/shm
+mount -t tmpfs tmpfs /host/tmp
+mount -t tmpfs tmpfs /host/run
+mount -t cgroup2 cgroup2 /host/sys/fs/cgroup
+chroot /host /usr/bin/env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
+	HOME=/root TERM=dumb OCIRUN="$ocirun" BUILD_ROOT="$build_root" SRC_ROOT="$src_root" \
+	VM_BATS="${VM_BATS:-1}" VM_BATS_FILTER="${VM_BATS_FILTER:-}" /bin/bash "$guest_script"
+poweroff -f
+EOF
+chmod 755 "$initrd/init"
+(cd "$initrd" && find . | cpio -o -H newc --quiet | gzip -1) >"$work/initrd.gz" ||
+	skip "could not pack the initramfs (cpio, gzip)"
+
+# ---- boot ---------------------------------------------------------------------------------
+
+echo "# kernel $kernel, modules: $(echo $modules | xargs -n1 basename | tr '\n' ' ')"
+echo "# ocirun $ocirun; console log $log"
+start=$SECONDS
+timeout -k 10 "${VM_TIMEOUT:-290}" "$qemu" \
+	-machine pc -accel tcg -cpu max -smp "${VM_CPUS:-2}" -m "${VM_MEM:-1024}" \
+	-nographic -no-reboot -nodefaults -serial stdio -display none \
+	-kernel "$kernel" -initrd "$work/initrd.gz" \
+	-append "console=ttyS0 cgroup_no_v1=all panic=-1 quiet loglevel=1 rdinit=/init" \
+	-virtfs "local,path=/,mount_tag=host,security_model=passthrough,readonly=on,multidevs=remap" \
+	</dev/null >"$log" 2>&1
+rc=$?
+echo "# qemu exited with $rc after $((SECONDS - start)) s"
+
+# The guest's TAP, between its markers (console lines end in CR).
+tap=$(tr -d '\r' <"$log" | sed -n '/VM-TAP-BEGIN$/,/^VM-TAP-END$/p' | sed '1d;$d')
+if [ -z "$tap" ]; then
+	echo "1..1"
+	echo "not ok 1 - the guest reported nothing (qemu status $rc); last console lines:"
+	tr -d '\r' <"$log" | tail -n 30 | sed 's/^/# /'
+	exit 1
+fi
+echo "$tap"
+grep -q '^not ok' <<<"$tap" && exit 1
+grep -Eq '^1\.\.[0-9]+' <<<"$tap" || exit 1
+exit 0
