@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "bootstrap.h"
+#include "devices.h"
 #include "hooks.h"
 #include "log.h"
 #include "net.h"
@@ -111,6 +112,27 @@ static int enter_rootfs_without_mounts(struct init_args *args, ocirun_error *err
   return 0;
 }
 
+/* A caller may hand us the host's /dev/null opened read-only as stdio (containerd's --null-io);
+ * like runc, such fds are replaced by the container's /dev/null opened read-write, so that the
+ * process can write to them. Only a verified null device (1:3) is used. */
+static int reopen_null_stdio(ocirun_error *err)
+{
+  autoclose int null = -1;
+
+  for (int fd = 0; fd < 3; fd++) {
+    if (!device_is_null(fd))
+      continue;
+    if (null < 0) {
+      null = open("/dev/null", O_RDWR | O_CLOEXEC | O_NOFOLLOW);
+      if (null < 0 || !device_is_null(null))
+        return error_set(err, null < 0 ? errno : 0, "reopen /dev/null in the container");
+    }
+    if (dup3(null, fd, 0) < 0)
+      return error_set(err, errno, "reopen /dev/null as fd %d", fd);
+  }
+  return 0;
+}
+
 static int setup_filesystem(struct init_args *args, ocirun_error *err)
 {
   const oci_config *config = args->config;
@@ -128,7 +150,7 @@ static int setup_filesystem(struct init_args *args, ocirun_error *err)
     return enter_rootfs_without_mounts(args, err);
   if (rootfs_mount_all(&ctx, err) < 0 || request_runtime_hooks(args, err) < 0)
     return -1;
-  if (rootfs_pivot(&ctx, err) < 0)
+  if (rootfs_pivot(&ctx, err) < 0 || reopen_null_stdio(err) < 0)
     return -1;
   if (config->process && config->process->terminal && args->console_sock >= 0 &&
       terminal_setup(args->console_sock, config->process->consoleSize, 1, err) < 0)

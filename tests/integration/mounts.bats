@@ -201,6 +201,16 @@ block devices: 0"
 	[ "${lines[1]}" = written ]
 }
 
+@test "linux.devices: fileMode with the file type bits, as Podman sends it, keeps the permissions" {
+	# 8630 = 0o20666: S_IFCHR | 0666 (podman run --device)
+	update_config '.linux.devices = [{"path": "/dev/testnull", "type": "c", "major": 1, "minor": 3,
+		"fileMode": 8630, "uid": 0, "gid": 0}]
+		| .linux.resources.devices += [{"allow": true, "type": "c", "major": 1, "minor": 3, "access": "rwm"}]'
+	run_in_container 'stat -c "%F %t:%T %a" /dev/testnull'
+	assert_status 0
+	[ "$output" = "character special file 1:3 666" ]
+}
+
 @test "--no-pivot: the container sees its rootfs and not the host's" {
 	set_args sh -c 'ls /bin/busybox; ls /usr/bin/jq 2>&1; echo $$'
 	ocirun run --no-pivot "$ID"

@@ -185,3 +185,10 @@ teardown() {
 	assert_status nonzero
 	[[ "$output" == *"not found"* || "$output" == *"no such file or directory"* ]]
 }
+
+@test "stdio that is the host's /dev/null opened read-only becomes a writable /dev/null (containerd --null-io)" {
+	set_args sh -c 'echo x || exit 42'
+	status=0
+	rt run "$ID" 0</dev/null 1</dev/null 2</dev/null || status=$?
+	[ "$status" -eq 0 ] || fail "exit status $status: writing to the inherited /dev/null failed"
+}

@@ -162,10 +162,12 @@ static void constraints(void)
           HEAD "\"hooks\": {\"prestart\": [{\"path\": \"/h\", "
                "\"timeout\": 0}]}}",
           "config.json: hooks.prestart[0].timeout: 0 is out of range [1, 9223372036854775807]");
-  refuses("fileMode at most 0777",
+  /* Podman sends the whole st_mode, type bits included (0o20666); only the permission bits are
+   * used, as runc does. */
+  refuses("fileMode is a uint32",
           HEAD "\"linux\": {\"devices\": [{\"type\": \"c\", \"path\": \"/dev/x\", \"fileMode\": "
-               "512}]}}",
-          "config.json: linux.devices[0].fileMode: 512 is out of range [0, 511]");
+               "4294967296}]}}",
+          "config.json: linux.devices[0].fileMode: 4294967296 is out of range [0, 4294967295]");
   refuses("FreeBSD vnet cannot be disabled",
           HEAD "\"freebsd\": {\"jail\": {\"vnet\": \"disable\"}}}",
           "config.json: freebsd.jail.vnet: unknown value \"disable\" (one of new, inherit)");
