@@ -5,6 +5,10 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 contrib/install-deps.sh || exit 1
+# Podman and containerd, for the suite that runs them on top of ocirun
+if ! command -v podman >/dev/null || ! command -v containerd >/dev/null; then
+	tests/clients/install-clients.sh || exit 1
+fi
 contrib/build.sh || exit 1
 meson test -C build --print-errorlogs --num-processes 1
 status=$?
