@@ -115,9 +115,20 @@ if [ -z "${OCB_INNER:-}" ]; then
 	trap 'rm -rf "$W"' EXIT
 	export OCB_INNER=1 OCB_W=$W OCB_QUICK=$quick OCB_OUT=$out OCB_CMD=$orig_cmd OCB_LOAD_START \
 		OCIRUN OCIRUN_GIVEN RESULTS
-	rc=0
-	unshare -m --propagation private -- "$BASH" "${BASH_SOURCE[0]}" || rc=$?
-	exit $rc
+	# The inner run removes its containers when it is interrupted; wait for that before removing
+	# $W, and pass an interruption of this shell on to it (unshare execs the inner shell, so $inner
+	# is that shell).
+	inner=""
+	# shellcheck disable=SC2317 # called by the trap
+	forward() { [ -z "$inner" ] || kill -TERM "$inner" 2>/dev/null || true; }
+	trap forward INT TERM HUP
+	unshare -m --propagation private -- "$BASH" "${BASH_SOURCE[0]}" &
+	inner=$!
+	while :; do
+		wait "$inner" && rc=0 || rc=$?
+		kill -0 "$inner" 2>/dev/null || break
+	done
+	exit "$rc"
 fi
 
 # ==================================================================================================
@@ -206,7 +217,7 @@ cleanup() {
 	rm -rf "$W"/state/root-*
 }
 trap cleanup EXIT
-trap 'exit 130' INT TERM
+trap 'exit 130' INT TERM HUP
 
 # --- bundles --------------------------------------------------------------------------------------
 say "bench.sh: ocirun $OCIRUN; runtimes: ${rts[*]}; results in $RESULTS"
