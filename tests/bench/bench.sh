@@ -7,7 +7,7 @@
 # machine, in one run, as issue 7 describes. As root:
 #
 #   tests/bench/bench.sh            full run (50 runs a case; 0, 100 and 500 containers alive)
-#   tests/bench/bench.sh --quick    a few minutes (10 runs a case; 0 and 50 alive)
+#   tests/bench/bench.sh --quick    about a minute (10 runs a case; 0 and 50 alive)
 #   OCIRUN=/path/to/ocirun tests/bench/bench.sh   use that binary instead of building one
 #
 # What it does:
