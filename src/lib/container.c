@@ -5,7 +5,6 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
-#include <pwd.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -111,11 +110,25 @@ static oci_string_map *string_map_copy(const oci_string_map *m)
   return out;
 }
 
+/* The user name of our euid from the host's /etc/passwd, read directly: getpwuid() would load
+ * the NSS modules on every create for one field. */
 static char *owner_name(void)
 {
-  struct passwd *pw = getpwuid(geteuid());
+  autofree char *passwd = NULL;
+  char uid[32];
 
-  return xstrdup(pw ? pw->pw_name : "");
+  snprintf(uid, sizeof(uid), "%u", (unsigned)geteuid());
+  if (read_file_at(AT_FDCWD, "/etc/passwd", &passwd, NULL, NULL) == 0) {
+    for (char *line = strtok(passwd, "\n"); line; line = strtok(NULL, "\n")) {
+      char *name = line, *rest = strchr(line, ':');
+      if (rest == NULL || (rest = strchr(rest + 1, ':')) == NULL)
+        continue;
+      *strchr(line, ':') = '\0';
+      if (strncmp(rest + 1, uid, strlen(uid)) == 0 && rest[1 + strlen(uid)] == ':')
+        return xstrdup(name);
+    }
+  }
+  return xstrdup(uid);
 }
 
 static oci_container_record *new_record(const char *id, const char *bundle, const char *rootfs,

@@ -144,7 +144,9 @@ int write_file_atomic(int dirfd, const char *name, const char *data, size_t len,
   fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, mode);
   if (fd < 0)
     return error_set(err, errno, "create \"%s\"", tmp);
-  if (write_all(fd, data, len) < 0 || fsync(fd) < 0) {
+  /* No fsync: the state lives on /run (a tmpfs) and dies with a crash anyway; the rename alone
+   * keeps readers from seeing a half-written file. */
+  if (write_all(fd, data, len) < 0) {
     int saved = errno;
     unlinkat(dirfd, tmp, 0);
     return error_set(err, saved, "write \"%s\"", tmp);
