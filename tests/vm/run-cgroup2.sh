@@ -16,7 +16,7 @@
 #   apt-get install qemu-system-x86 linux-image-amd64 busybox-static
 #
 # Environment: VM_QEMU (the qemu binary), VM_KERNEL (a vmlinuz; its modules must be in /lib/modules/VERSION), VM_MEM (MiB,
-# default 1024), VM_CPUS (default 2), VM_TIMEOUT (seconds, default 290), VM_BATS (0 to skip the
+# default 1024), VM_CPUS (default 2), VM_TIMEOUT (seconds, default 300), VM_BATS (0 to skip the
 # bats suite in the guest), VM_LOG (where the console log goes; default a temp file).
 set -u
 
@@ -119,7 +119,7 @@ chmod 755 "$initrd/init"
 echo "# kernel $kernel, modules: $(echo $modules | xargs -n1 basename | tr '\n' ' ')"
 echo "# ocirun $ocirun; console log $log"
 start=$SECONDS
-timeout -k 10 "${VM_TIMEOUT:-290}" "$qemu" \
+timeout -k 10 "${VM_TIMEOUT:-300}" "$qemu" \
 	-machine pc -accel tcg -cpu max -smp "${VM_CPUS:-2}" -m "${VM_MEM:-1024}" \
 	-nographic -no-reboot -nodefaults -serial stdio -display none \
 	-kernel "$kernel" -initrd "$work/initrd.gz" \
