@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -127,7 +128,8 @@ struct cgroup *cgroup_from_record(const oci_string_map *record, ocirun_error *er
       goto bad;
     add_dir(cg, key, steal_ptr(clean));
   }
-  if (!have_mode || cg->ndirs == 0)
+  /* No directory at all is a rootless container that runs without a cgroup of its own. */
+  if (!have_mode)
     goto bad;
   return cg;
 
@@ -276,6 +278,30 @@ static int apply(const struct cgroup *cg, const oci_resources *r, enum cg_plan_k
   return ret;
 }
 
+/* Not root, or root of a user namespace other than the first (rootless Podman): cgroupfs is
+ * most likely not ours to write. */
+static bool running_rootless(void)
+{
+  autofree char *map = NULL;
+  unsigned long inside, outside, count;
+
+  if (geteuid() != 0)
+    return true;
+  if (read_file_at(AT_FDCWD, "/proc/self/uid_map", &map, NULL, NULL) < 0)
+    return false;
+  if (sscanf(map, "%lu %lu %lu", &inside, &outside, &count) != 3)
+    return false;
+  return !(inside == 0 && outside == 0 && count == 4294967295UL);
+}
+
+/* Anything beyond the device rules (which rootless runc ignores as well). */
+static bool wants_limits(const oci_resources *r)
+{
+  return r && (r->memory || r->cpu || r->pids || r->blockIO ||
+               (r->hugepageLimits && r->hugepageLimits_len) || r->network ||
+               (r->rdma && r->rdma->len) || (r->unified && r->unified->len));
+}
+
 int cgroup_create(const oci_config *config, const char *id, bool systemd_driver,
                   struct cgroup **out, ocirun_error *err)
 {
@@ -296,8 +322,22 @@ int cgroup_create(const oci_config *config, const char *id, bool systemd_driver,
   cg->mode = host.mode;
   if (make_dirs(cg, &host, inner, err) < 0 || check_empty(cg, err) < 0 ||
       apply(cg, r, CG_PLAN_CREATE, err) < 0) {
+    bool denied = err->errnum == EACCES || err->errnum == EPERM || err->errnum == EROFS;
     cgroup_host_release(&host);
     remove_created(cg);
+    /* Rootless without limits asked for: go on without a cgroup, as runc does. */
+    if (denied && running_rootless() && !wants_limits(r)) {
+      log_warning("%s: running without a cgroup of its own (rootless)", err->msg);
+      for (size_t i = 0; i < cg->ndirs; i++) {
+        free(cg->dirs[i].name);
+        free(cg->dirs[i].path);
+        free(cg->dirs[i].created);
+      }
+      cg->ndirs = 0;
+      error_clear(err);
+      *out = cg;
+      return 0;
+    }
     cgroup_free(cg);
     return -1;
   }

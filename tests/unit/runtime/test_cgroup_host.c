@@ -301,6 +301,31 @@ static void device_filter(void)
   cgroup_host_release(&host);
 }
 
+/* As an unprivileged user (rootless): no limits asked → no cgroup, a warning; limits → the
+ * permission error. */
+static void rootless_child(void)
+{
+  oci_config *plain = parse("{\"ociVersion\":\"1.0.0\",\"linux\":{\"cgroupsPath\":\"/ocirun-test/unit-r\","
+                            "\"resources\":{\"devices\":[{\"allow\":false,\"access\":\"rwm\"}]}}}");
+  oci_config *limits = parse("{\"ociVersion\":\"1.0.0\",\"linux\":{\"cgroupsPath\":\"/ocirun-test/unit-r\","
+                             "\"resources\":{\"pids\":{\"limit\":5}}}}");
+  struct cgroup *cg = NULL;
+  ocirun_error err = {0};
+
+  if (setgid(65534) < 0 || setuid(65534) < 0) {
+    printf("# setuid: %s\n", strerror(errno));
+    _exit(77);
+  }
+  CHECK(cgroup_create(plain, "unit-r", false, &cg, &err) == 0 && cg && cg->ndirs == 0,
+        "rootless without limits: runs without a cgroup (%s)", err.msg);
+  cgroup_free(cg);
+  cg = NULL;
+  CHECK(cgroup_create(limits, "unit-r", false, &cg, &err) < 0 && err.errnum == EACCES,
+        "rootless with a pids limit: refused (%s)", err.msg);
+  oci_config_free(plain);
+  oci_config_free(limits);
+}
+
 int main(void)
 {
   if (geteuid() != 0)
@@ -311,6 +336,10 @@ int main(void)
   kill_on_destroy();
   failed_create();
   device_filter();
+  {
+    int rc = run_in_child(rootless_child);
+    CHECK(rc == 0 || rc == 77, "rootless checks (child status %d)", rc);
+  }
   /* The parent directory the tests made. */
   {
     struct cgroup_host host;

@@ -194,6 +194,21 @@ static void record(void)
     cgroup_free(cg);
   }
   CHECK(cgroup_from_record(NULL, &err) == NULL, "no record refused");
+  {
+    /* A rootless container that runs without a cgroup: the mode alone. */
+    oci_string_map only = {.keys = keys, .values = values, .len = 1};
+    cg = cgroup_from_record(&only, &err);
+    CHECK(cg != NULL && cg->ndirs == 0, "a record with no directory (rootless) loads");
+    if (cg) {
+      pid_t *pids = NULL;
+      size_t n = 5;
+      CHECK(cgroup_pids(cg, &pids, &n, &err) == 0 && n == 0, "no directory: no pids");
+      CHECK(cgroup_destroy(cg, true, &err) == 0, "no directory: destroy is a no-op");
+      CHECK(!cgroup_is_frozen(cg), "no directory: not frozen");
+      free(pids);
+      cgroup_free(cg);
+    }
+  }
 }
 
 int main(void)
