@@ -611,3 +611,19 @@ requires_controller_quiet() {
 		[ ! -d "$d" ] || [ -z "$(find "$d" -mindepth 1 -type d -name "$ID-*")" ] || fail "left in $d"
 	done
 }
+
+@test "kill --all of a paused container: it stays paused, except for SIGKILL" {
+	requires_command pause
+	launch
+	pid=$(pid_of "$ID")
+	ocirun pause "$ID"
+	assert_status 0
+	ocirun kill --all "$ID" TERM
+	assert_status 0
+	[ "$(status_of "$ID")" = paused ]
+	proc_alive "$pid"
+	ocirun kill --all "$ID" KILL
+	assert_status 0
+	wait_until_dead "$pid"
+	wait_for_status "$ID" stopped
+}

@@ -413,13 +413,16 @@ int cgroup_signal_all(const struct cgroup *cg, int sig, ocirun_error *err)
 {
   const struct cgroup_dir *unified = cgroup_unified_dir(cg);
   autofree pid_t *pids = NULL;
-  bool frozen;
+  bool frozen, was_paused = cgroup_is_frozen(cg);
   size_t n = 0;
 
   /* SIGKILL of a whole cgroup2 tree is one write where the kernel has cgroup.kill (5.14). */
   if (sig == SIGKILL && unified && cg_exists(unified->path, "cgroup.kill"))
     cg_write(unified->path, "cgroup.kill", "1", NULL);
   frozen = cgroup_freeze_dir(cg, true, NULL) == 0;
+  /* A paused container stays paused, except that SIGKILL needs the tasks thawed to die. */
+  if (was_paused && sig != SIGKILL)
+    frozen = false;
   if (cgroup_pids(cg, &pids, &n, err) < 0) {
     if (frozen)
       cgroup_freeze_dir(cg, false, NULL);
