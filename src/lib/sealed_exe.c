@@ -1,0 +1,203 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Re-execution from a sealed memfd copy; see sealed_exe.h.
+ *
+ * The steps, for `ocirun create|run|exec`:
+ *   1. open /proc/self/exe (O_RDONLY: F_GET_SEALS refuses an O_PATH fd) and read its seals;
+ *      a memfd with F_SEAL_SEAL|SHRINK|GROW|WRITE is what we want: go on;
+ *   2. otherwise memfd_create("ocirun", MFD_CLOEXEC|MFD_ALLOW_SEALING|MFD_EXEC), copy the
+ *      executable into it (sendfile, read/write as a fallback), check the size;
+ *   3. add F_SEAL_FUTURE_WRITE and F_SEAL_EXEC where the kernel knows them, then
+ *      F_SEAL_SHRINK|GROW|WRITE, then F_SEAL_SEAL last; read the seals back;
+ *   4. fexecve() the memfd with the same argv and environment plus a marker variable.
+ * The marker only stops a loop: the re-executed process checks the seals of its
+ * /proc/self/exe again (step 1) and fails, rather than re-executing once more, when the
+ * marker says it already did and the seals are not there. It then removes the marker, so
+ * hooks and containers never see it. */
+#include "sealed_exe.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/sendfile.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "error.h"
+#include "log.h"
+#include "utils.h"
+
+#ifndef MFD_EXEC
+#define MFD_EXEC 0x0010U /* Linux 6.3: executable even when vm.memfd_noexec asks otherwise */
+#endif
+#ifndef F_SEAL_FUTURE_WRITE
+#define F_SEAL_FUTURE_WRITE 0x0010
+#endif
+#ifndef F_SEAL_EXEC
+#define F_SEAL_EXEC 0x0020
+#endif
+
+#define SEALED_ENV "_OCIRUN_SEALED_EXE"
+#define REQUIRED_SEALS (F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE)
+
+extern char **environ;
+
+bool sealed_exe_wanted(const char *command)
+{
+  return command && (strcmp(command, "create") == 0 || strcmp(command, "run") == 0 ||
+                     strcmp(command, "exec") == 0);
+}
+
+static bool fd_is_sealed(int fd)
+{
+  int seals = fcntl(fd, F_GET_SEALS);
+
+  return seals >= 0 && (seals & REQUIRED_SEALS) == REQUIRED_SEALS;
+}
+
+bool sealed_exe_is_sealed(void)
+{
+  autoclose int fd = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
+
+  return fd >= 0 && fd_is_sealed(fd);
+}
+
+static int create_memfd(ocirun_error *err)
+{
+  int fd = memfd_create("ocirun", MFD_CLOEXEC | MFD_ALLOW_SEALING | MFD_EXEC);
+
+  /* Kernels before 6.3 do not know MFD_EXEC; their memfds are executable anyway. */
+  if (fd < 0 && errno == EINVAL)
+    fd = memfd_create("ocirun", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+  if (fd < 0)
+    return error_set(err, errno, "memfd_create");
+  return fd;
+}
+
+static int copy_with_read_write(int in, int out, off_t size, ocirun_error *err)
+{
+  char buf[65536];
+  off_t done = 0;
+
+  if (lseek(in, 0, SEEK_SET) < 0 || lseek(out, 0, SEEK_SET) < 0 || ftruncate(out, 0) < 0)
+    return error_set(err, errno, "rewind the copy");
+  while (done < size) {
+    ssize_t n = read(in, buf, sizeof(buf));
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n < 0)
+      return error_set(err, errno, "read /proc/self/exe");
+    if (n == 0)
+      break;
+    if (write_all(out, buf, (size_t)n) < 0)
+      return error_set(err, errno, "write the sealed copy");
+    done += n;
+  }
+  return 0;
+}
+
+static int copy_executable(int in, int out, ocirun_error *err)
+{
+  struct stat st, copied;
+  off_t done = 0;
+
+  if (fstat(in, &st) < 0)
+    return error_set(err, errno, "stat /proc/self/exe");
+  while (done < st.st_size) {
+    ssize_t n = sendfile(out, in, NULL, (size_t)(st.st_size - done));
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n <= 0) {
+      if (done == 0 && n < 0 && (errno == EINVAL || errno == ENOSYS)) {
+        if (copy_with_read_write(in, out, st.st_size, err) < 0)
+          return -1;
+        break;
+      }
+      return error_set(err, n < 0 ? errno : EIO, "copy /proc/self/exe");
+    }
+    done += n;
+  }
+  if (fstat(out, &copied) < 0)
+    return error_set(err, errno, "stat the sealed copy");
+  if (copied.st_size != st.st_size)
+    return error_set(err, EIO, "copy /proc/self/exe: %lld of %lld bytes",
+                     (long long)copied.st_size, (long long)st.st_size);
+  return 0;
+}
+
+static int add_seals(int fd, ocirun_error *err)
+{
+  /* Best effort for the seals newer kernels know; each must come before F_SEAL_SEAL. */
+  if (fcntl(fd, F_ADD_SEALS, F_SEAL_FUTURE_WRITE) < 0 && errno != EINVAL)
+    return error_set(err, errno, "seal the copy (F_SEAL_FUTURE_WRITE)");
+  if (fcntl(fd, F_ADD_SEALS, F_SEAL_EXEC) < 0 && errno != EINVAL)
+    return error_set(err, errno, "seal the copy (F_SEAL_EXEC)");
+  if (fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE) < 0)
+    return error_set(err, errno, "seal the copy");
+  if (fcntl(fd, F_ADD_SEALS, F_SEAL_SEAL) < 0)
+    return error_set(err, errno, "seal the copy (F_SEAL_SEAL)");
+  if (!fd_is_sealed(fd))
+    return error_set(err, 0, "seal the copy: the seals did not hold");
+  return 0;
+}
+
+/* environ plus SEALED_ENV=1 (replacing an inherited one). */
+static char **environment_with_marker(void)
+{
+  size_t n = 0, out = 0;
+  char **env;
+
+  while (environ && environ[n])
+    n++;
+  env = xcalloc(n + 2, sizeof(char *));
+  for (size_t i = 0; i < n; i++)
+    if (!has_prefix(environ[i], SEALED_ENV "="))
+      env[out++] = environ[i];
+  env[out++] = (char *)SEALED_ENV "=1";
+  env[out] = NULL;
+  return env;
+}
+
+static int reexec_sealed(char **argv, ocirun_error *err)
+{
+  autoclose int self = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
+  autoclose int copy = -1;
+  autofree char **env = NULL;
+
+  if (self < 0)
+    return error_set(err, errno, "open /proc/self/exe");
+  copy = create_memfd(err);
+  if (copy < 0 || copy_executable(self, copy, err) < 0 || add_seals(copy, err) < 0)
+    return -1;
+  env = environment_with_marker();
+  fexecve(copy, argv, env);
+  return error_set(err, errno, "execute the sealed copy");
+}
+
+int sealed_exe_ensure(int argc, char **argv)
+{
+  ocirun_error err = {0};
+  const char *marker = getenv(SEALED_ENV);
+
+  (void)argc;
+  if (sealed_exe_is_sealed()) {
+    if (marker) {
+      unsetenv(SEALED_ENV);
+      /* execveat names the process after the fd number; give it its name back. */
+      prctl(PR_SET_NAME, "ocirun", 0, 0, 0);
+    }
+    return 0;
+  }
+  /* Once re-executed we must be sealed: going round again would loop for ever. */
+  if (marker)
+    error_set(&err, 0, "runtime binary: re-executed from a sealed copy, but /proc/self/exe "
+                       "is not sealed");
+  else
+    reexec_sealed(argv, &err);
+  error_prefix(&err, "refusing to run unsealed (CVE-2019-5736 defence)");
+  log_fatal(err.msg);
+  return -1;
+}
