@@ -420,6 +420,9 @@ int container_start(const char *root, const char *id, ocirun_error *err)
   case STATUS_STOPPED:
     error_set(err, 0, "cannot start a container that has stopped");
     goto out;
+  case STATUS_PAUSED:
+    error_set(err, 0, "cannot start a paused container (resume it first)");
+    goto out;
   default:
     error_set(err, 0, "cannot start an already running container");
     goto out;
@@ -451,15 +454,25 @@ static int open_init_pidfd(struct container *c, ocirun_error *err)
   return fd;
 }
 
-/* Every process of the container's cgroup; a stopped container's stragglers too (runc). */
-static int kill_all(struct container *c, int sig, ocirun_error *err)
+/* Every process of the container's cgroup; a stopped container's stragglers too (runc).
+ * *done is false when the cgroup shows no process (a rootless container may have no cgroup
+ * directories at all): then the init alone is signalled, as without --all. */
+static int kill_all(struct container *c, int sig, bool *done, ocirun_error *err)
 {
   struct cgroup *cg = cgroup_of_container(c, err);
-  int ret;
+  autofree pid_t *pids = NULL;
+  size_t n = 0;
+  int ret = 0;
 
+  *done = false;
   if (cg == NULL)
     return -1;
-  ret = cgroup_signal_all(cg, sig, err);
+  if (cgroup_pids(cg, &pids, &n, err) < 0)
+    ret = -1;
+  else if (n > 0) {
+    ret = cgroup_signal_all(cg, sig, err);
+    *done = true;
+  }
   cgroup_free(cg);
   return ret;
 }
@@ -473,8 +486,13 @@ int container_kill(const char *root, const char *id, int sig, bool all, ocirun_e
   if (container_load(root, id, &c, err) < 0)
     return -1;
   if (all && c.record->cgroup) {
-    ret = kill_all(&c, sig, err);
-    goto out;
+    bool done;
+    if (kill_all(&c, sig, &done, err) < 0)
+      goto out;
+    if (done) {
+      ret = 0;
+      goto out;
+    }
   }
   if (container_status(&c) == STATUS_STOPPED) {
     /* --all on a stopped container with nothing left is not an error (runc). */
@@ -499,12 +517,20 @@ out:
 static int kill_and_wait(struct container *c, ocirun_error *err)
 {
   autoclose int pidfd = (int)syscall(SYS_pidfd_open, (pid_t)c->record->pid, 0);
+  enum container_status status = container_status(c);
   struct pollfd p;
 
-  if (pidfd < 0 || container_status(c) == STATUS_STOPPED)
+  if (pidfd < 0 || status == STATUS_STOPPED)
     return 0;
   if (syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0) < 0 && errno != ESRCH)
     return error_set(err, errno, "kill container init");
+  /* A frozen init cannot act on SIGKILL until it is thawed. */
+  if (status == STATUS_PAUSED) {
+    struct cgroup *cg = cgroup_of_container(c, NULL);
+    if (cg)
+      cgroup_freeze(cg, false, NULL);
+    cgroup_free(cg);
+  }
   p = (struct pollfd){.fd = pidfd, .events = POLLIN};
   while (poll(&p, 1, 10000) < 0 && errno == EINTR)
     ;

@@ -198,9 +198,12 @@ enum container_status container_status(const struct container *c)
   start = process_start_time((pid_t)r->pid, &zombie);
   if (start == 0 || zombie || (r->has_initStartTime && start != r->initStartTime))
     return STATUS_STOPPED;
+  /* Frozen wins over created, as with runc: a paused init cannot take the start signal. */
+  if (is_paused(c))
+    return STATUS_PAUSED;
   if (faccessat(c->dirfd, FIFO_FILE, F_OK, AT_SYMLINK_NOFOLLOW) == 0)
     return STATUS_CREATED;
-  return is_paused(c) ? STATUS_PAUSED : STATUS_RUNNING;
+  return STATUS_RUNNING;
 }
 
 char *container_state_json(const struct container *c, enum container_status status, bool pretty,
