@@ -400,6 +400,22 @@ requires_controller_quiet() {
 # ------------------------------------------------------------------------------------------------
 # ps
 
+@test "pause: a created container that is paused says paused and cannot be started until resumed" {
+	requires_command pause
+	create_ok
+	ocirun pause "$ID"
+	assert_status 0
+	[ "$(status_of "$ID")" = paused ]
+	ocirun start "$ID"
+	assert_status nonzero
+	assert_output_contains "cannot start a paused container"
+	ocirun resume "$ID"
+	assert_status 0
+	[ "$(status_of "$ID")" = created ]
+	start_ok
+	[ "$(status_of "$ID")" = running ]
+}
+
 @test "ps --format json: the host pids of the container's processes" {
 	requires_command ps
 	set_args sh -c 'sleep 1000 & exec sleep 1001'
