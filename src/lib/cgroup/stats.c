@@ -391,11 +391,17 @@ static void gen_hugetlb(yajl_gen g, const struct cgroup *cg)
 
 char *cgroup_stats_json(const struct cgroup *cg, ocirun_error *err)
 {
-  yajl_gen g = yajl_gen_alloc(NULL);
+  yajl_gen g;
   const unsigned char *buf;
   size_t len;
   char *out;
 
+  /* A rootless container may run without cgroup directories: nothing to read. */
+  if (cg->ndirs == 0) {
+    error_set(err, 0, "cgroup: the container has no cgroup to read statistics from");
+    return NULL;
+  }
+  g = yajl_gen_alloc(NULL);
   if (g == NULL) {
     error_set(err, ENOMEM, "cgroup: stats");
     return NULL;
