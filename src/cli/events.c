@@ -24,8 +24,8 @@ static int parse_duration(const char *s, long long *ns)
   static const struct {
     const char *unit;
     double ns;
-  } units[] = {{"ns", 1},   {"us", 1e3},       {"\xc2\xb5s", 1e3}, {"ms", 1e6},
-               {"s", 1e9},  {"m", 60e9},       {"h", 3600e9}};
+  } units[] = {{"ns", 1},  {"us", 1e3}, {"\xc2\xb5s", 1e3}, {"ms", 1e6},
+               {"s", 1e9}, {"m", 60e9}, {"h", 3600e9}};
   double total = 0;
 
   if (strcmp(s, "0") == 0) {
@@ -97,16 +97,18 @@ static int emit_stats(const struct cgroup *cg, const char *id)
   return rc;
 }
 
-static bool cgroup_gone(const struct cgroup *cg)
+/* delete removes the state directory, then the cgroup; either is the end of the stream (an
+ * absent cgroup.procs reads as an empty cgroup, so the state is the reliable sign). */
+static bool container_gone(const struct cgroup *cg, const char *state_file)
 {
   autofree pid_t *pids = NULL;
   size_t n = 0;
 
-  /* The directories are removed by delete; reading them fails from then on. */
-  return cgroup_pids(cg, &pids, &n, NULL) < 0;
+  return access(state_file, F_OK) < 0 || cgroup_pids(cg, &pids, &n, NULL) < 0;
 }
 
-static int stream(const struct cgroup *cg, const char *id, long long interval)
+static int stream(const struct cgroup *cg, const char *id, const char *state_file,
+                  long long interval)
 {
   struct cgroup_oom *oom = NULL;
   ocirun_error err = {0};
@@ -137,7 +139,7 @@ static int stream(const struct cgroup *cg, const char *id, long long interval)
           goto out;
     }
     if (now_ns() >= next) {
-      if (cgroup_gone(cg))
+      if (container_gone(cg, state_file))
         break;
       if (emit_stats(cg, id) < 0)
         break;
@@ -173,8 +175,7 @@ static int run_events(const struct cli_command *cmd, const struct global_options
   if (cli_require_args(cmd, argc - pos, 1, 1) < 0)
     return 1;
   if (parse_duration(interval_s, &interval) < 0)
-    return cli_fail("invalid value \"%s\" for flag --interval: time: invalid duration",
-                    interval_s);
+    return cli_fail("invalid value \"%s\" for flag --interval: time: invalid duration", interval_s);
   if (interval <= 0)
     return cli_fail("duration interval must be greater than 0");
   if (container_load(g->root, argv[pos], &c, &err) < 0)
@@ -187,10 +188,12 @@ static int run_events(const struct cli_command *cmd, const struct global_options
   container_release(&c);
   if (cg == NULL)
     return cli_fail("%s", err.msg);
-  if (stats_once)
+  if (stats_once) {
     rc = emit_stats(cg, argv[pos]) < 0 ? cli_fail("write: %s", strerror(errno)) : 0;
-  else
-    rc = stream(cg, argv[pos], interval);
+  } else {
+    autofree char *state_file = xasprintf("%s/%s/%s", g->root, argv[pos], STATE_FILE);
+    rc = stream(cg, argv[pos], state_file, interval);
+  }
   cgroup_free(cg);
   return rc;
 }
