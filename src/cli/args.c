@@ -152,3 +152,13 @@ int cli_require_args(const struct cli_command *cmd, int have, int min, int max)
   }
   return 0;
 }
+
+int cli_parse_args(const struct cli_command *cmd, const struct cli_option *opts, int argc,
+                   char **argv, int min, int max, int *first_pos)
+{
+  int rc = cli_parse(cmd, opts, argc, argv, first_pos);
+
+  if (rc != 0)
+    return rc;
+  return cli_require_args(cmd, argc - *first_pos, min, max);
+}

@@ -47,7 +47,12 @@ int cli_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Checks the count of positional arguments: `"start" requires exactly 1 argument(s)`. */
 int cli_require_args(const struct cli_command *cmd, int have, int min, int max);
 
+/* cli_parse, then between min and max (-1: any) positional arguments. The same returns. */
+int cli_parse_args(const struct cli_command *cmd, const struct cli_option *opts, int argc,
+                   char **argv, int min, int max, int *first_pos);
+
 extern const struct cli_command cmd_create, cmd_start, cmd_run, cmd_state, cmd_kill, cmd_delete,
-    cmd_list, cmd_ps, cmd_pause, cmd_resume, cmd_update, cmd_events, cmd_spec, cmd_features;
+    cmd_list, cmd_ps, cmd_pause, cmd_resume, cmd_update, cmd_events, cmd_spec, cmd_features,
+    cmd_exec;
 
 #endif

@@ -14,11 +14,9 @@ static int run_create(const struct cli_command *cmd, const struct global_options
   int pos, rc;
 
   create_options_table(&f, opts, false);
-  rc = cli_parse(cmd, opts, argc, argv, &pos);
+  rc = cli_parse_args(cmd, opts, argc, argv, 1, 1, &pos);
   if (rc != 0)
     return rc < 0;
-  if (cli_require_args(cmd, argc - pos, 1, 1) < 0)
-    return 1;
   create_options_fill(&co, &f, g, argv[pos]);
   if (container_create(&co, &pid, &err) < 0)
     return cli_fail("%s", err.msg);

@@ -169,11 +169,9 @@ static int run_events(const struct cli_command *cmd, const struct global_options
   long long interval = 0;
   int pos, rc;
 
-  rc = cli_parse(cmd, opts, argc, argv, &pos);
+  rc = cli_parse_args(cmd, opts, argc, argv, 1, 1, &pos);
   if (rc != 0)
     return rc < 0;
-  if (cli_require_args(cmd, argc - pos, 1, 1) < 0)
-    return 1;
   if (parse_duration(interval_s, &interval) < 0)
     return cli_fail("invalid value \"%s\" for flag --interval: time: invalid duration", interval_s);
   if (interval <= 0)

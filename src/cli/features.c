@@ -115,11 +115,9 @@ static int run_features(const struct cli_command *cmd, const struct global_optio
   int pos, rc;
 
   (void)g;
-  rc = cli_parse(cmd, opts, argc, argv, &pos);
+  rc = cli_parse_args(cmd, opts, argc, argv, 0, 0, &pos);
   if (rc != 0)
     return rc < 0;
-  if (cli_require_args(cmd, argc - pos, 0, 0) < 0)
-    return 1;
   f = xcalloc(1, sizeof(*f));
   f->ociVersionMin = xstrdup("1.0.0");
   f->ociVersionMax = xstrdup(OCI_SPEC_VERSION);

@@ -16,11 +16,9 @@ static int run_kill(const struct cli_command *cmd, const struct global_options *
   ocirun_error err = {0};
   int pos, rc, sig = SIGTERM;
 
-  rc = cli_parse(cmd, opts, argc, argv, &pos);
+  rc = cli_parse_args(cmd, opts, argc, argv, 1, 2, &pos);
   if (rc != 0)
     return rc < 0;
-  if (cli_require_args(cmd, argc - pos, 1, 2) < 0)
-    return 1;
   if (argc - pos == 2) {
     sig = signal_parse(argv[pos + 1], &err);
     if (sig < 0)

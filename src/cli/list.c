@@ -66,11 +66,9 @@ static int run_list(const struct cli_command *cmd, const struct global_options *
   struct dirent *e;
   int pos, rc;
 
-  rc = cli_parse(cmd, opts, argc, argv, &pos);
+  rc = cli_parse_args(cmd, opts, argc, argv, 0, 0, &pos);
   if (rc != 0)
     return rc < 0;
-  if (cli_require_args(cmd, argc - pos, 0, 0) < 0)
-    return 1;
   if (strcmp(format, "table") != 0 && strcmp(format, "json") != 0)
     return cli_fail("invalid format option \"%s\"", format);
   d = opendir(g->root);

@@ -154,11 +154,9 @@ static int run_ps_cmd(const struct cli_command *cmd, const struct global_options
   size_t n = 0;
   int pos, rc, extra;
 
-  rc = cli_parse(cmd, opts, argc, argv, &pos);
+  rc = cli_parse_args(cmd, opts, argc, argv, 1, -1, &pos);
   if (rc != 0)
     return rc < 0;
-  if (argc - pos < 1)
-    return cli_require_args(cmd, argc - pos, 1, 1) < 0;
   if (strcmp(format, "table") != 0 && strcmp(format, "json") != 0)
     return cli_fail("invalid format option");
   if (container_load(g->root, argv[pos], &c, &err) < 0)

@@ -64,11 +64,9 @@ static int run_run(const struct cli_command *cmd, const struct global_options *g
   int pos, rc, status;
 
   create_options_table(&f, opts, true);
-  rc = cli_parse(cmd, opts, argc, argv, &pos);
+  rc = cli_parse_args(cmd, opts, argc, argv, 1, 1, &pos);
   if (rc != 0)
     return rc < 0;
-  if (cli_require_args(cmd, argc - pos, 1, 1) < 0)
-    return 1;
   create_options_fill(&co, &f, g, argv[pos]);
   co.detached = f.detach;
   /* In the foreground without --console-socket, a terminal is ours to relay. */

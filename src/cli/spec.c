@@ -136,11 +136,9 @@ static int run_spec(const struct cli_command *cmd, const struct global_options *
   int pos, rc;
 
   (void)g;
-  rc = cli_parse(cmd, opts, argc, argv, &pos);
+  rc = cli_parse_args(cmd, opts, argc, argv, 0, 0, &pos);
   if (rc != 0)
     return rc < 0;
-  if (cli_require_args(cmd, argc - pos, 0, 0) < 0)
-    return 1;
   config = oci_config_parse_data(default_spec, strlen(default_spec), "default spec", &errmsg);
   if (config == NULL)
     return cli_fail("%s", errmsg);

@@ -9,11 +9,9 @@ static int run_start(const struct cli_command *cmd, const struct global_options 
   ocirun_error err = {0};
   int pos, rc;
 
-  rc = cli_parse(cmd, opts, argc, argv, &pos);
+  rc = cli_parse_args(cmd, opts, argc, argv, 1, 1, &pos);
   if (rc != 0)
     return rc < 0;
-  if (cli_require_args(cmd, argc - pos, 1, 1) < 0)
-    return 1;
   if (container_start(g->root, argv[pos], &err) < 0)
     return cli_fail("%s", err.msg);
   return 0;

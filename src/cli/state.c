@@ -14,11 +14,9 @@ static int run_state(const struct cli_command *cmd, const struct global_options 
   char *json;
   int pos, rc;
 
-  rc = cli_parse(cmd, opts, argc, argv, &pos);
+  rc = cli_parse_args(cmd, opts, argc, argv, 1, 1, &pos);
   if (rc != 0)
     return rc < 0;
-  if (cli_require_args(cmd, argc - pos, 1, 1) < 0)
-    return 1;
   json = container_state(g->root, argv[pos], &err);
   if (json == NULL)
     return cli_fail("%s", err.msg);

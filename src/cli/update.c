@@ -224,11 +224,9 @@ static int run_update(const struct cli_command *cmd, const struct global_options
   enum container_status status;
   int pos, rc;
 
-  rc = cli_parse(cmd, opts, argc, argv, &pos);
+  rc = cli_parse_args(cmd, opts, argc, argv, 1, 1, &pos);
   if (rc != 0)
     return rc < 0;
-  if (cli_require_args(cmd, argc - pos, 1, 1) < 0)
-    return 1;
   if (f.resources && f.resources[0]) {
     r = from_document(f.resources);
     if (r == NULL)
