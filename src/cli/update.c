@@ -180,8 +180,7 @@ static oci_resources *from_document(const char *path)
   oci_resources *r;
   size_t len = 0;
 
-  if (read_file_at(AT_FDCWD, strcmp(path, "-") == 0 ? "/dev/stdin" : path, &data, &len, &err) <
-      0) {
+  if (read_file_at(AT_FDCWD, strcmp(path, "-") == 0 ? "/dev/stdin" : path, &data, &len, &err) < 0) {
     cli_fail("read resources: %s", err.msg);
     return NULL;
   }

@@ -145,7 +145,8 @@ int process_apply_attributes(const oci_process *p, ocirun_error *err)
 {
   if (p == NULL)
     return 0;
-  if (enter_cwd(p->cwd, err) < 0 || rlimits_apply(p, err) < 0 || io_priority_apply(p, err) < 0 || scheduler_apply(p, err) < 0)
+  if (enter_cwd(p->cwd, err) < 0 || rlimits_apply(p, err) < 0 || io_priority_apply(p, err) < 0 ||
+      scheduler_apply(p, err) < 0)
     return -1;
   if (p->execCPUAffinity && cpu_affinity_apply(p->execCPUAffinity->initial, err) < 0)
     return error_prefix(err, "execCPUAffinity.initial");

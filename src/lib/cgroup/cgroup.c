@@ -224,8 +224,7 @@ static int make_dirs(struct cgroup *cg, const struct cgroup_host *host, const ch
     if (cg_mkdir_p(h->mount, dir->path, &dir->created, err) < 0)
       return -1;
     /* Top-down, now that every level exists. */
-    if (host->mode == CGROUP_MODE_V2 &&
-        cgroup_v2_enable_controllers(h->mount, dir->path, err) < 0)
+    if (host->mode == CGROUP_MODE_V2 && cgroup_v2_enable_controllers(h->mount, dir->path, err) < 0)
       return -1;
     if (cgroup_name_has(h->name, "cpuset") && strcmp(h->name, CGROUP_UNIFIED_NAME) != 0 &&
         cpuset_fill(h->mount, dir->path, err) < 0)

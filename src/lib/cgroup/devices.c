@@ -11,10 +11,10 @@
 #include "utils.h"
 
 static const struct cg_device_rule default_rules[] = {
-    {true, 'c', -1, -1, "m"},    {true, 'b', -1, -1, "m"},    {true, 'c', 1, 3, "rwm"},
-    {true, 'c', 1, 8, "rwm"},    {true, 'c', 1, 7, "rwm"},    {true, 'c', 5, 0, "rwm"},
-    {true, 'c', 1, 5, "rwm"},    {true, 'c', 1, 9, "rwm"},    {true, 'c', 136, -1, "rwm"},
-    {true, 'c', 5, 2, "rwm"},    {true, 'c', 10, 200, "rwm"},
+    {true, 'c', -1, -1, "m"}, {true, 'b', -1, -1, "m"},    {true, 'c', 1, 3, "rwm"},
+    {true, 'c', 1, 8, "rwm"}, {true, 'c', 1, 7, "rwm"},    {true, 'c', 5, 0, "rwm"},
+    {true, 'c', 1, 5, "rwm"}, {true, 'c', 1, 9, "rwm"},    {true, 'c', 136, -1, "rwm"},
+    {true, 'c', 5, 2, "rwm"}, {true, 'c', 10, 200, "rwm"},
 };
 
 static int parse_access(const char *in, char out[4])

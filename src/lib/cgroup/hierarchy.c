@@ -4,10 +4,10 @@
  * the caller sits in each (/proc/self/cgroup), and so the mode — v1, hybrid (v1 plus a
  * cgroup2 mount, like /sys/fs/cgroup/unified) or v2. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <fcntl.h>
 
 #include "internal.h"
 #include "utils.h"
@@ -15,8 +15,8 @@
 #define CGROUP_ROOT "/sys/fs/cgroup"
 
 static const char *const known_controllers[] = {
-    "cpuset", "cpu",     "cpuacct", "blkio", "io",   "memory", "devices", "freezer",
-    "net_cls", "perf_event", "net_prio", "hugetlb", "pids", "rdma", "misc",   "debug",
+    "cpuset",  "cpu",        "cpuacct",  "blkio",   "io",   "memory", "devices", "freezer",
+    "net_cls", "perf_event", "net_prio", "hugetlb", "pids", "rdma",   "misc",    "debug",
 };
 
 static bool is_controller(const char *opt)
@@ -86,8 +86,7 @@ static char *unescape(const char *s)
   return out;
 }
 
-int cgroup_parse_mountinfo_line(const char *line, char **mount, char **root, char **name,
-                                bool *v2)
+int cgroup_parse_mountinfo_line(const char *line, char **mount, char **root, char **name, bool *v2)
 {
   autofree char *copy = xstrdup(line);
   char *fields[6] = {0}, *save = NULL, *tok, *fstype = NULL, *superopts = NULL;

@@ -66,8 +66,7 @@ void cgroup_host_release(struct cgroup_host *host);
 /* Parsing, exposed for the unit tests. One line of /proc/self/mountinfo: on a cgroup or
  * cgroup2 mount fills (malloc'd) mount point, root and hierarchy name and returns 1; other
  * filesystems return 0; a malformed line -1. */
-int cgroup_parse_mountinfo_line(const char *line, char **mount, char **root, char **name,
-                                bool *v2);
+int cgroup_parse_mountinfo_line(const char *line, char **mount, char **root, char **name, bool *v2);
 /* /proc/PID/cgroup: the path of hierarchy name ("memory", "cpu,cpuacct" in any order,
  * "name=systemd", or "" for the cgroup2 line). malloc'd, or NULL when absent. */
 char *cgroup_parse_proc_cgroup(const char *text, const char *name);

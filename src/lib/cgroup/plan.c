@@ -138,8 +138,7 @@ static int check_shares(const struct cgroup_dir *dir, const struct cg_op *op, oc
 }
 
 /* One write. Returns 0, -1 with err, or 1 for "EINVAL, retry later". */
-static int run_op(const struct cgroup *cg, const struct cg_op *op, bool last_try,
-                  ocirun_error *err)
+static int run_op(const struct cgroup *cg, const struct cg_op *op, bool last_try, ocirun_error *err)
 {
   const struct cgroup_dir *dir = cgroup_dir_for(cg, op->controller);
   ocirun_error one = {0};

@@ -68,17 +68,16 @@ static int plan_memory(const oci_memory *m, const struct cg_probe *probe, struct
   }
   if (m->has_kernelTCP && m->kernelTCP != 0) {
     if (cg_probe_has(probe, "memory", "memory.kmem.tcp.limit_in_bytes"))
-      cg_plan_add(plan, "memory", "memory.kmem.tcp.limit_in_bytes",
-                  CG_OP_WARN | CG_OP_WARN_IGNORED, "%" PRId64, m->kernelTCP);
+      cg_plan_add(plan, "memory", "memory.kmem.tcp.limit_in_bytes", CG_OP_WARN | CG_OP_WARN_IGNORED,
+                  "%" PRId64, m->kernelTCP);
     else
       cg_plan_warn(plan, "cgroup: kernel TCP memory limit not supported by this kernel: ignored");
   }
   if (m->has_swappiness && m->swappiness != UINT64_MAX) {
     if (m->swappiness > 100)
-      return error_set(err, 0,
-                       "cgroup: invalid memory swappiness value: %" PRIu64
-                       " (valid range is 0-100)",
-                       m->swappiness);
+      return error_set(
+          err, 0, "cgroup: invalid memory swappiness value: %" PRIu64 " (valid range is 0-100)",
+          m->swappiness);
     cg_plan_add(plan, "memory", "memory.swappiness", 0, "%" PRIu64, m->swappiness);
   }
   if (m->has_disableOOMKiller && m->disableOOMKiller)
@@ -102,12 +101,12 @@ static void plan_cpu(const oci_cpu *c, const struct cg_probe *probe, struct cg_p
   /* Period, burst and quota constrain each other: a write the old values refuse (EINVAL) is
    * retried after the others. */
   if (period != 0)
-    cg_plan_add(plan, "cpu", "cpu.cfs_period_us", quota != 0 ? CG_OP_RETRY_LATER : 0,
-                "%" PRIu64, period);
+    cg_plan_add(plan, "cpu", "cpu.cfs_period_us", quota != 0 ? CG_OP_RETRY_LATER : 0, "%" PRIu64,
+                period);
   if (c->has_burst) {
     if (cg_probe_has(probe, "cpu", "cpu.cfs_burst_us"))
-      cg_plan_add(plan, "cpu", "cpu.cfs_burst_us", quota != 0 ? CG_OP_RETRY_LATER : 0,
-                  "%" PRIu64, c->burst);
+      cg_plan_add(plan, "cpu", "cpu.cfs_burst_us", quota != 0 ? CG_OP_RETRY_LATER : 0, "%" PRIu64,
+                  c->burst);
     else
       cg_plan_warn(plan, "cgroup: cpu burst not supported by this kernel: ignored");
   }
@@ -140,7 +139,6 @@ static void plan_blkio(const oci_block_io *b, const struct cg_probe *probe, stru
   bool cfq = cg_probe_has(probe, "blkio", "blkio.weight");
   const char *weight = cfq ? "blkio.weight" : "blkio.bfq.weight";
   const char *weight_device = cfq ? "blkio.weight_device" : "blkio.bfq.weight_device";
-
 
   if (b->has_weight && b->weight != 0)
     cg_plan_add(plan, "blkio", weight, 0, "%" PRIu64, (uint64_t)b->weight);

@@ -63,7 +63,8 @@ static int plan_cpu(const oci_cpu *c, enum cg_plan_kind kind, const struct cg_pr
 
   if ((c->has_realtimeRuntime && c->realtimeRuntime != 0) ||
       (c->has_realtimePeriod && c->realtimePeriod != 0))
-    return error_set(err, 0, "cgroup: realtime CPU runtime and period are not supported on cgroup v2");
+    return error_set(err, 0,
+                     "cgroup: realtime CPU runtime and period are not supported on cgroup v2");
   if (c->has_idle)
     cg_plan_add(plan, "cpu", "cpu.idle", 0, "%" PRId64, c->idle);
   if (c->has_shares && c->shares != 0)
@@ -181,8 +182,8 @@ int cg_plan_v2(const oci_resources *r, enum cg_plan_kind kind, const struct cg_p
     cg_plan_add(plan, "hugetlb", file, 0, "%" PRIu64, h->limit);
     cg_plan_add(plan, "hugetlb", rsvd, CG_OP_OPTIONAL, "%" PRIu64, h->limit);
   }
-  if (r->network && (r->network->has_classID ||
-                     (r->network->priorities && r->network->priorities_len > 0)))
+  if (r->network &&
+      (r->network->has_classID || (r->network->priorities && r->network->priorities_len > 0)))
     cg_plan_warn(plan, "cgroup: net_cls and net_prio do not exist on cgroup v2: "
                        "linux.resources.network ignored");
   if (cg_plan_rdma(r, plan, err) < 0)

@@ -210,8 +210,8 @@ static void gen_memory(yajl_gen g, const struct cgroup *cg)
     cache = gen_raw(g, d, "file");
     gen_key_u64(g, "cache", cache, true);
     gen_entry(g, "usage", limit, usage, read_u64_or0(d, "memory.peak"), oom);
-    gen_entry(g, "swap", swap_limit == UINT64_MAX || limit == UINT64_MAX ? UINT64_MAX
-                                                                          : swap_limit + limit,
+    gen_entry(g, "swap",
+              swap_limit == UINT64_MAX || limit == UINT64_MAX ? UINT64_MAX : swap_limit + limit,
               swap + usage, 0, 0);
   } else if (mem && cg->mode != CGROUP_MODE_V2) {
     const char *d = mem->path;
@@ -241,8 +241,7 @@ static void gen_pids(yajl_gen g, const struct cgroup *cg)
   yajl_gen_map_close(g);
 }
 
-static void gen_blkio_entry(yajl_gen g, unsigned major, unsigned minor, const char *op,
-                            uint64_t v)
+static void gen_blkio_entry(yajl_gen g, unsigned major, unsigned minor, const char *op, uint64_t v)
 {
   yajl_gen_map_open(g);
   gen_key_u64(g, "major", major, true);

@@ -131,7 +131,8 @@ static void lifecycle(void)
   if ((d = cgroup_dir_for(cg, "pids")))
     CHECK(file_is(d->path, "pids.max", "42"), "pids.max");
   if ((d = cgroup_dir_for(cg, "devices")) && cg->mode != CGROUP_MODE_V2) {
-    CHECK(file_has_line(d->path, "devices.list", "c 1:3 rwm"), "devices.list: /dev/null (rule + default)");
+    CHECK(file_has_line(d->path, "devices.list", "c 1:3 rwm"),
+          "devices.list: /dev/null (rule + default)");
     CHECK(file_has_line(d->path, "devices.list", "c 136:* rwm"), "devices.list: pts default");
     autofree char *list = NULL;
     CHECK(cg_read(d->path, "devices.list", &list, NULL) == 0 && strstr(list, "a *:* rwm") == NULL,
@@ -191,7 +192,8 @@ static void lifecycle(void)
 
 static void kill_on_destroy(void)
 {
-  oci_config *config = parse("{\"ociVersion\":\"1.0.0\",\"linux\":{\"cgroupsPath\":\"/ocirun-test/unit-b\"}}");
+  oci_config *config =
+      parse("{\"ociVersion\":\"1.0.0\",\"linux\":{\"cgroupsPath\":\"/ocirun-test/unit-b\"}}");
   struct cgroup *cg = NULL;
   ocirun_error err = {0};
   pid_t a, b;
@@ -216,8 +218,9 @@ static void kill_on_destroy(void)
 static void failed_create(void)
 {
   /* pids.max takes no words: the create fails after making the directories. */
-  oci_config *config = parse("{\"ociVersion\":\"1.0.0\",\"linux\":{\"cgroupsPath\":\"/ocirun-test-fail/x/y\","
-                             "\"resources\":{\"cpu\":{\"cpus\":\"999999\"}}}}");
+  oci_config *config =
+      parse("{\"ociVersion\":\"1.0.0\",\"linux\":{\"cgroupsPath\":\"/ocirun-test-fail/x/y\","
+            "\"resources\":{\"cpu\":{\"cpus\":\"999999\"}}}}");
   struct cgroup *cg = NULL;
   ocirun_error err = {0};
   struct cgroup_host host;
@@ -305,10 +308,12 @@ static void device_filter(void)
  * permission error. */
 static void rootless_child(void)
 {
-  oci_config *plain = parse("{\"ociVersion\":\"1.0.0\",\"linux\":{\"cgroupsPath\":\"/ocirun-test/unit-r\","
-                            "\"resources\":{\"devices\":[{\"allow\":false,\"access\":\"rwm\"}]}}}");
-  oci_config *limits = parse("{\"ociVersion\":\"1.0.0\",\"linux\":{\"cgroupsPath\":\"/ocirun-test/unit-r\","
-                             "\"resources\":{\"pids\":{\"limit\":5}}}}");
+  oci_config *plain =
+      parse("{\"ociVersion\":\"1.0.0\",\"linux\":{\"cgroupsPath\":\"/ocirun-test/unit-r\","
+            "\"resources\":{\"devices\":[{\"allow\":false,\"access\":\"rwm\"}]}}}");
+  oci_config *limits =
+      parse("{\"ociVersion\":\"1.0.0\",\"linux\":{\"cgroupsPath\":\"/ocirun-test/unit-r\","
+            "\"resources\":{\"pids\":{\"limit\":5}}}}");
   struct cgroup *cg = NULL;
   ocirun_error err = {0};
 

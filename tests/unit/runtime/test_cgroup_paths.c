@@ -122,10 +122,11 @@ static void parsing(void)
       &root, &name, &v2);
   CHECK(rc == 1 && v2 && strcmp(name, "unified") == 0, "mountinfo: cgroup2");
   free(mount), free(root), free(name);
-  rc = cgroup_parse_mountinfo_line("22 1 0:21 / /proc rw - proc proc rw", &mount, &root, &name, &v2);
+  rc =
+      cgroup_parse_mountinfo_line("22 1 0:21 / /proc rw - proc proc rw", &mount, &root, &name, &v2);
   CHECK(rc == 0, "mountinfo: other filesystems ignored");
-  rc = cgroup_parse_mountinfo_line(
-      "50 31 0:40 / /mnt/with\\040space rw - cgroup cgroup rw,pids", &mount, &root, &name, &v2);
+  rc = cgroup_parse_mountinfo_line("50 31 0:40 / /mnt/with\\040space rw - cgroup cgroup rw,pids",
+                                   &mount, &root, &name, &v2);
   CHECK(rc == 1 && strcmp(mount, "/mnt/with space") == 0, "mountinfo: octal escapes");
   free(mount), free(root), free(name);
   CHECK(cgroup_parse_mountinfo_line("garbage", &mount, &root, &name, &v2) < 0,

@@ -223,8 +223,8 @@ static void v2(void)
          "cpu.max=max 100000", NULL);
   {
     const struct fake cur = {"", "cpu.max=30000 100000"};
-    expect("v2 update period alone keeps the quota", true, U, "{\"cpu\":{\"period\":50000}}",
-           &cur, "cpu.max=30000 50000", NULL);
+    expect("v2 update period alone keeps the quota", true, U, "{\"cpu\":{\"period\":50000}}", &cur,
+           "cpu.max=30000 50000", NULL);
   }
   expect("v2 realtime refused", true, C, "{\"cpu\":{\"realtimeRuntime\":1000}}", &host,
          "!realtime CPU runtime", NULL);
@@ -233,8 +233,7 @@ static void v2(void)
          "{\"blockIO\":{\"weight\":500,\"weightDevice\":[{\"major\":8,\"minor\":0,\"weight\":10}],"
          "\"throttleReadBpsDevice\":[{\"major\":8,\"minor\":0,\"rate\":100}],"
          "\"throttleWriteBpsDevice\":[{\"major\":8,\"minor\":0,\"rate\":0}]}}",
-         &host,
-         "io.weight=default 4950; io.weight=8:0 1; io.max=8:0 rbps=100; io.max=8:0 wbps=max",
+         &host, "io.weight=default 4950; io.weight=8:0 1; io.max=8:0 rbps=100; io.max=8:0 wbps=max",
          NULL);
   expect("v2 io weight with BFQ as is", true, C, "{\"blockIO\":{\"weight\":500}}",
          &(struct fake){"io.bfq.weight", ""}, "io.bfq.weight=500", NULL);
@@ -243,7 +242,8 @@ static void v2(void)
   expect("v2 network warns", true, C, "{\"network\":{\"classID\":1}}", &host, "",
          "net_cls and net_prio do not exist");
   expect("v2 unified as-is, last", true, C,
-         "{\"pids\":{\"limit\":5},\"unified\":{\"memory.high\":\"1G\",\"io.latency\":\"8:0 target=10\"}}",
+         "{\"pids\":{\"limit\":5},\"unified\":{\"memory.high\":\"1G\",\"io.latency\":\"8:0 "
+         "target=10\"}}",
          &host, "pids.max=5; memory.high=1G; io.latency=8:0 target=10", NULL);
   expect("v2 unified key with a slash refused", true, C, "{\"unified\":{\"../x\":\"1\"}}", &host,
          "!invalid key", NULL);
@@ -255,8 +255,8 @@ static void conversions(void)
 {
   static const struct {
     uint64_t shares, weight;
-  } cpu[] = {{0, 0}, {1, 1}, {2, 1}, {3, 2}, {512, 59}, {1024, 100}, {2048, 174},
-             {262144, 10000}, {300000, 10000}};
+  } cpu[] = {{0, 0},      {1, 1},      {2, 1},          {3, 2},         {512, 59},
+             {1024, 100}, {2048, 174}, {262144, 10000}, {300000, 10000}};
   static const struct {
     uint64_t blkio, io;
   } io[] = {{0, 0}, {10, 1}, {100, 910}, {500, 4950}, {1000, 10000}};
