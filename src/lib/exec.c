@@ -1,0 +1,716 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* container_exec (exec.h): the process is built, the container's init found and pinned, and
+ * the process spawned into the init's namespaces, root and cgroup. The picture is in exec.h;
+ * the init's own path (bootstrap.c, init.c) is the model for the order of the steps. */
+#include "exec.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/keyctl.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "cgroup/cgroup.h"
+#include "namespaces.h"
+#include "ocispec.h"
+#include "process.h"
+#include "seccomp_profile.h"
+#include "state.h"
+#include "sync.h"
+#include "terminal.h"
+#include "utils.h"
+
+/* ---- the process ----------------------------------------------------------------------- */
+
+static void append_strings(char ***arr, size_t *len, char *const *add, size_t n)
+{
+  *arr = xrealloc(*arr, (*len + n + 1) * sizeof(char *));
+  for (size_t i = 0; i < n; i++)
+    (*arr)[(*len)++] = xstrdup(add[i]);
+}
+
+static void free_strings(char **arr, size_t len)
+{
+  for (size_t i = 0; i < len; i++)
+    free(arr[i]);
+  free(arr);
+}
+
+/* A uid or gid as runc takes it from --user: a decimal number, never a name (a name would
+ * have to be looked up in the container's files; CVE-2016-3697). */
+static int parse_id(const char *s, const char *what, uint64_t *out, ocirun_error *err)
+{
+  long long v;
+
+  if (s[0] == '\0' || strspn(s, "0123456789") != strlen(s) || parse_long(s, &v) < 0 ||
+      v > (long long)UINT32_MAX)
+    return error_set(err, 0,
+                     "--user: %s \"%s\" is not a number from 0 to %u (format: <uid>[:<gid>])", what,
+                     s, UINT32_MAX);
+  *out = (uint64_t)v;
+  return 0;
+}
+
+static int apply_user(oci_process *p, const struct exec_options *o, ocirun_error *err)
+{
+  if (o->user == NULL && o->ngids == 0)
+    return 0;
+  if (p->user == NULL) {
+    p->user = xcalloc(1, sizeof(*p->user));
+    p->user->has_uid = p->user->has_gid = true;
+  }
+  if (o->user != NULL) {
+    autofree char *copy = xstrdup(o->user);
+    char *colon = strchr(copy, ':');
+
+    if (colon != NULL) {
+      *colon = '\0';
+      if (parse_id(colon + 1, "gid", &p->user->gid, err) < 0)
+        return -1;
+    }
+    if (parse_id(copy, "uid", &p->user->uid, err) < 0)
+      return -1;
+  }
+  if (o->ngids > 0) {
+    oci_user *u = p->user;
+    u->additionalGids =
+        xrealloc(u->additionalGids, (u->additionalGids_len + o->ngids) * sizeof(uint64_t));
+    for (size_t i = 0; i < o->ngids; i++) {
+      long long v;
+      if (parse_long(o->additional_gids[i], &v) < 0 || v > (long long)UINT32_MAX)
+        return error_set(err, 0, "--additional-gids: \"%s\" is not a group id",
+                         o->additional_gids[i]);
+      if (v < 0)
+        return error_set(err, 0, "additional-gids must be a positive number %lld", v);
+      u->additionalGids[u->additionalGids_len++] = (uint64_t)v;
+    }
+  }
+  return 0;
+}
+
+/* runc's --cap: bounding, effective and permitted. Never inheritable (CVE-2022-29162: an
+ * inheritable capability survives the execve of a file with file capabilities), and so never
+ * ambient either, which the kernel only takes from what is inheritable. */
+static void apply_caps(oci_process *p, const struct exec_options *o)
+{
+  oci_capabilities *c;
+
+  if (o->ncaps == 0)
+    return;
+  if (p->capabilities == NULL)
+    p->capabilities = xcalloc(1, sizeof(*p->capabilities));
+  c = p->capabilities;
+  append_strings(&c->bounding, &c->bounding_len, o->caps, o->ncaps);
+  append_strings(&c->effective, &c->effective_len, o->caps, o->ncaps);
+  append_strings(&c->permitted, &c->permitted_len, o->caps, o->ncaps);
+}
+
+/* The config's process with the command line's changes (runc's getProcess). */
+static int apply_flags(oci_process *p, const struct exec_options *o, ocirun_error *err)
+{
+  free_strings(p->args, p->args_len);
+  p->args = NULL;
+  p->args_len = 0;
+  append_strings(&p->args, &p->args_len, o->args, o->nargs);
+  free(p->commandLine);
+  p->commandLine = NULL;
+  if (o->cwd != NULL && o->cwd[0] != '\0') {
+    free(p->cwd);
+    p->cwd = xstrdup(o->cwd);
+  }
+  /* Appended: exec_env_build lets a later duplicate win, as runc's setenv per entry does. */
+  append_strings(&p->env, &p->env_len, o->env, o->nenv);
+  apply_caps(p, o);
+  p->terminal = o->tty;
+  p->has_terminal = true;
+  if (o->no_new_privs >= 0) {
+    p->noNewPrivileges = o->no_new_privs != 0;
+    p->has_noNewPrivileges = true;
+  }
+  return apply_user(p, o, err);
+}
+
+static oci_config *load_config_copy(const struct container *c, ocirun_error *err)
+{
+  autofree char *data = NULL;
+  autofree char *errmsg = NULL;
+  oci_config *config;
+  size_t len;
+
+  if (read_file_at(c->dirfd, CONFIG_COPY, &data, &len, err) < 0) {
+    error_prefix(err, "load the container's config.json");
+    return NULL;
+  }
+  config = oci_config_parse_data(data, len, "config.json", &errmsg);
+  if (config == NULL)
+    error_set(err, 0, "%s", errmsg);
+  return config;
+}
+
+/* Options the runtime cannot honour yet are refused rather than silently dropped. */
+static int refuse_unsupported(const struct exec_options *o, ocirun_error *err)
+{
+  if (o->apparmor != NULL && o->apparmor[0] != '\0')
+    return error_set(err, 0, "--apparmor \"%s\": AppArmor profiles are not supported by ocirun yet",
+                     o->apparmor);
+  if (o->process_label != NULL && o->process_label[0] != '\0')
+    return error_set(err, 0,
+                     "--process-label \"%s\": SELinux labels are not supported by ocirun yet",
+                     o->process_label);
+  if (o->ncgroups > 0)
+    return error_set(err, 0, "--cgroup \"%s\": joining a sub-cgroup is not supported by ocirun yet",
+                     o->cgroups[0]);
+  return 0;
+}
+
+static oci_process *build_process(const struct exec_options *o, oci_config *config,
+                                  ocirun_error *err)
+{
+  oci_process *p;
+
+  if (o->process_file != NULL) {
+    autofree char *errmsg = NULL;
+
+    p = oci_process_parse_file(o->process_file, o->process_file, &errmsg);
+    if (p == NULL) {
+      error_set(err, 0, "%s", errmsg);
+      return NULL;
+    }
+    if (process_validate(p, "process", err) < 0) {
+      error_prefix(err, "%s", o->process_file);
+      oci_process_free(p);
+      return NULL;
+    }
+    return p;
+  }
+  if (o->nargs == 0) {
+    error_set(err, 0, "process args cannot be empty");
+    return NULL;
+  }
+  if (config->process == NULL) {
+    error_set(err, 0, "config.json: process: missing");
+    return NULL;
+  }
+  p = steal_ptr(config->process);
+  if (apply_flags(p, o, err) < 0 || process_validate(p, "process", err) < 0) {
+    oci_process_free(p);
+    return NULL;
+  }
+  return p;
+}
+
+/* runc's checkTerminal, for exec. */
+static int check_terminal(const oci_process *p, const struct exec_options *o, ocirun_error *err)
+{
+  if (o->detach && p->terminal && o->console_socket == NULL)
+    return error_set(err, 0,
+                     "cannot allocate tty if ocirun will detach without setting console socket");
+  if ((!o->detach || !p->terminal) && o->console_socket != NULL)
+    return error_set(err, 0, "cannot use console socket if ocirun will not detach or allocate tty");
+  return 0;
+}
+
+static int check_preserved_fds(int count, ocirun_error *err)
+{
+  for (int fd = 3; fd < 3 + count; fd++)
+    if (fcntl(fd, F_GETFD) < 0)
+      return error_set(err, errno, "--preserve-fds: fd %d", fd);
+  return 0;
+}
+
+/* ---- the container's init -------------------------------------------------------------- */
+
+/* What the children need of the init, all opened by the parent before any fork. */
+struct exec_target {
+  int pidfd;
+  int ns_fds[NS_KINDS]; /* namespaces that differ from ours, in ns_kinds order (user first) */
+  int ns_flags[NS_KINDS];
+  int nns;
+  int rootfd; /* O_PATH of /proc/PID/root: the init's root directory */
+};
+
+static void target_close(struct exec_target *t)
+{
+  for (int i = 0; i < t->nns; i++)
+    if (t->ns_fds[i] >= 0)
+      close(t->ns_fds[i]);
+  t->nns = 0;
+  if (t->rootfd >= 0)
+    close(t->rootfd);
+  if (t->pidfd >= 0)
+    close(t->pidfd);
+  t->rootfd = t->pidfd = -1;
+}
+
+static bool same_file(int a, int b)
+{
+  struct stat sa, sb;
+
+  return fstat(a, &sa) == 0 && fstat(b, &sb) == 0 && sa.st_dev == sb.st_dev &&
+         sa.st_ino == sb.st_ino;
+}
+
+/* Opens the init's namespace of one kind, unless it is ours too: setns into our own user
+ * namespace fails (EINVAL), into any other of ours it would change nothing. A kind this
+ * kernel lacks (no /proc/self/ns entry) is skipped. */
+static int open_namespace(pid_t pid, const struct ns_kind *kind, struct exec_target *t,
+                          ocirun_error *err)
+{
+  char path[64];
+  autoclose int mine = -1;
+  autoclose int theirs = -1;
+
+  snprintf(path, sizeof(path), "/proc/self/ns/%s", kind->proc_name);
+  mine = open(path, O_RDONLY | O_CLOEXEC);
+  if (mine < 0 && errno == ENOENT)
+    return 0;
+  snprintf(path, sizeof(path), "/proc/%d/ns/%s", (int)pid, kind->proc_name);
+  theirs = open(path, O_RDONLY | O_CLOEXEC);
+  if (theirs < 0)
+    return error_set(err, errno, "open %s", path);
+  if (mine >= 0 && same_file(mine, theirs))
+    return 0;
+  t->ns_fds[t->nns] = steal_fd(theirs);
+  t->ns_flags[t->nns++] = kind->clone_flag;
+  return 0;
+}
+
+/* The init is pinned by a pidfd and matched against its recorded start time; everything of it
+ * the children need is opened while it is known to be that process, and the check is made
+ * again afterwards: a live process with the same start time cannot have been replaced by
+ * another one with its pid in between. */
+static int open_target(const struct container *c, struct exec_target *t, ocirun_error *err)
+{
+  pid_t pid = (pid_t)c->record->pid;
+  char path[64];
+
+  t->pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+  if (t->pidfd < 0 || container_status(c) == STATUS_STOPPED)
+    return error_set(err, 0, "cannot exec in a stopped container");
+  for (int i = 0; i < NS_KINDS; i++) {
+    if (open_namespace(pid, &ns_kinds[i], t, err) < 0)
+      goto gone_or_error;
+  }
+  snprintf(path, sizeof(path), "/proc/%d/root", (int)pid);
+  t->rootfd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (t->rootfd < 0) {
+    error_set(err, errno, "open %s", path);
+    goto gone_or_error;
+  }
+  if (syscall(SYS_pidfd_send_signal, t->pidfd, 0, NULL, 0) < 0 ||
+      container_status(c) == STATUS_STOPPED)
+    return error_set(err, 0, "cannot exec in a stopped container");
+  return 0;
+gone_or_error:
+  /* The init exited while we looked at it: an exiting process has released its namespaces
+   * and root (ENOENT) some time before it becomes a zombie. */
+  if (err->errnum == ENOENT || container_status(c) == STATUS_STOPPED)
+    return error_set(err, 0, "cannot exec in a stopped container");
+  return -1;
+}
+
+/* ---- the children ---------------------------------------------------------------------- */
+
+struct exec_child {
+  const oci_config *config; /* the container's: linux.seccomp, linux.personality */
+  const oci_process *process;
+  struct exec_target *target;
+  int sync_fd;      /* the children's end of the socketpair */
+  int console_sock; /* terminal: where the pty master goes; else -1 */
+  int preserve_fds;
+  int close_first[4]; /* the parent's own fds, closed by the children first thing */
+  int nclose;
+};
+
+/* clone() with fork semantics (no new stack): the child goes on from here. */
+static pid_t clone_fork(unsigned long flags)
+{
+  return (pid_t)syscall(SYS_clone, flags | SIGCHLD, NULL, NULL, NULL, NULL);
+}
+
+static void reap(pid_t pid)
+{
+  while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+    ;
+}
+
+static void kill_and_reap(pid_t pid)
+{
+  if (pid > 0) {
+    kill(pid, SIGKILL);
+    reap(pid);
+  }
+}
+
+static __attribute__((noreturn)) void child_fail(int sync_fd, ocirun_error *err)
+{
+  sync_send_error(sync_fd, err);
+  _exit(1);
+}
+
+/* Written by the intermediate into its own /proc/self (the host's procfs: it has joined
+ * nothing yet) and inherited by the exec process across fork, so the value is in place before
+ * the process runs at all. In the container's user namespace the process could not lower it. */
+static int set_oom_score_adj(const oci_process *p, ocirun_error *err)
+{
+  char value[32];
+
+  if (!p->has_oomScoreAdj)
+    return 0;
+  snprintf(value, sizeof(value), "%lld", (long long)p->oomScoreAdj);
+  if (write_file_at(AT_FDCWD, "/proc/self/oom_score_adj", value, strlen(value), err) < 0)
+    return error_prefix(err, "set oom_score_adj");
+  return 0;
+}
+
+static void become_root_in_userns(void)
+{
+  /* Fails harmlessly when 0 is not mapped: the capabilities in the joined namespace are
+   * enough for what follows, and process_apply_identity sets the final ids. */
+  if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)
+    errno = 0;
+}
+
+/* runc's order (nsexec.c, join_namespaces): first every namespace the runtime may join as it
+ * is (one the config joined by path may belong to a user namespace other than the
+ * container's), then the user namespace, whose capabilities give the right to join the
+ * namespaces it owns, then those. pid and time namespaces apply to the children only. */
+static int join_namespaces(struct exec_target *t, ocirun_error *err)
+{
+  for (int pass = 0; pass < 3; pass++) {
+    for (int i = 0; i < t->nns; i++) {
+      int flag = t->ns_flags[i];
+
+      if (t->ns_fds[i] < 0 || (pass == 1) != (flag == CLONE_NEWUSER))
+        continue;
+      if (setns(t->ns_fds[i], flag) < 0) {
+        if (errno == EPERM && pass == 0)
+          continue;
+        return error_set(err, errno, "setns into the container's %s namespace",
+                         ns_kind_from_flag(flag)->type);
+      }
+      close(t->ns_fds[i]);
+      t->ns_fds[i] = -1;
+      if (flag == CLONE_NEWUSER)
+        become_root_in_userns();
+    }
+  }
+  return 0;
+}
+
+/* The init's root, whatever way it entered it (pivot_root, MS_MOVE + chroot for --no-pivot,
+ * chroot without a mount namespace): after setns(CLONE_NEWNS) our root is the namespace's
+ * root, which is not the container's in the last two cases. */
+static int enter_root(struct exec_target *t, ocirun_error *err)
+{
+  if (fchdir(t->rootfd) < 0 || chroot(".") < 0 || chdir("/") < 0)
+    return error_set(err, errno, "enter the container's root directory");
+  close(t->rootfd);
+  t->rootfd = -1;
+  return 0;
+}
+
+static int join_new_session_keyring(ocirun_error *err)
+{
+  /* The runtime's session keyring (the host's) must not be reachable from the container.
+   * Kernels or seccomp profiles that refuse keyctl are tolerated, as in the init. */
+  if (syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, NULL) < 0 && errno != ENOSYS &&
+      errno != EPERM && errno != EACCES)
+    return error_set(err, errno, "join session keyring");
+  return 0;
+}
+
+/* The exec process: a child of the runtime (CLONE_PARENT), inside every namespace and the
+ * root of the container; the steps are the init's (init.c), in the same order. */
+static __attribute__((noreturn)) void exec_process_main(struct exec_child *ch)
+{
+  const oci_process *p = ch->process;
+  const oci_linux *lx = ch->config->linux;
+  const oci_seccomp *seccomp = lx ? lx->seccomp : NULL;
+  bool nnp = p->noNewPrivileges;
+  ocirun_error err = {0};
+  struct sync_msg msg;
+  char exe[PATH_MAX];
+  int keep[1], listener = -1;
+
+  /* Inherited from the intermediate already; said again so that it does not depend on it. */
+  prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+  /* The parent has put us into the container's cgroup when this arrives. */
+  if (sync_expect(ch->sync_fd, SYNC_PREPARED, &msg, &err) < 0)
+    _exit(1);
+  if (setsid() < 0) {
+    error_set(&err, errno, "setsid");
+    child_fail(ch->sync_fd, &err);
+  }
+  if (join_new_session_keyring(&err) < 0)
+    child_fail(ch->sync_fd, &err);
+  if (ch->console_sock >= 0 && terminal_setup(ch->console_sock, p->consoleSize, 0, &err) < 0)
+    child_fail(ch->sync_fd, &err);
+  if (lx && lx->personality && personality_apply(lx->personality, &err) < 0)
+    child_fail(ch->sync_fd, &err);
+  if (process_apply_attributes(p, &err) < 0 || process_find_executable(p, exe, &err) < 0)
+    child_fail(ch->sync_fd, &err);
+  keep[0] = ch->sync_fd;
+  if (process_close_fds(ch->preserve_fds, keep, 1, &err) < 0)
+    child_fail(ch->sync_fd, &err);
+  /* seccomp before the identity switch without no_new_privs, last with it (see
+   * seccomp_profile.h). A notify listener cannot occur: create refuses such profiles. */
+  if (!nnp && seccomp_apply(seccomp, &listener, &err) < 0)
+    child_fail(ch->sync_fd, &err);
+  if (process_apply_identity(p, &err) < 0)
+    child_fail(ch->sync_fd, &err);
+  if (ch->console_sock >= 0)
+    close(ch->console_sock);
+  if (nnp && seccomp_apply(seccomp, &listener, &err) < 0)
+    child_fail(ch->sync_fd, &err);
+  if (sync_send(ch->sync_fd, SYNC_READY, 0, &err) < 0)
+    _exit(1);
+  /* The sync socket is O_CLOEXEC: a successful execve closes it, which the parent waits for. */
+  process_exec(p, exe, &err);
+  child_fail(ch->sync_fd, &err);
+}
+
+/* The intermediate: joins, enters the root, forks the exec process as the runtime's child
+ * (so that it is reaped by the runtime, or by the runtime's caller, a subreaper, once the
+ * runtime is gone), reports its pid and exits. */
+static __attribute__((noreturn)) void intermediate_main(struct exec_child *ch)
+{
+  struct exec_target *t = ch->target;
+  ocirun_error err = {0};
+  pid_t pid;
+
+  /* Nothing of the runtime may be ptraced or read through /proc once it is in the
+   * container's namespaces (CVE-2016-9962). */
+  prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+  for (int i = 0; i < ch->nclose; i++)
+    if (ch->close_first[i] >= 0)
+      close(ch->close_first[i]);
+  close(t->pidfd);
+  t->pidfd = -1;
+  if (set_oom_score_adj(ch->process, &err) < 0 || join_namespaces(t, &err) < 0 ||
+      enter_root(t, &err) < 0)
+    child_fail(ch->sync_fd, &err);
+
+  pid = clone_fork(CLONE_PARENT);
+  if (pid < 0) {
+    error_set(&err, errno, "fork the exec process");
+    child_fail(ch->sync_fd, &err);
+  }
+  if (pid == 0)
+    exec_process_main(ch);
+  /* No answer is awaited: from here the exec process reads this socket. */
+  if (sync_send(ch->sync_fd, SYNC_RECVPID_PLS, pid, &err) < 0) {
+    kill(pid, SIGKILL);
+    _exit(1);
+  }
+  _exit(0);
+}
+
+/* ---- the parent ------------------------------------------------------------------------ */
+
+/* After SYNC_READY: the end of the socket (the execve closed it) or SYNC_ERROR (it failed). */
+static int wait_for_execve(int fd, ocirun_error *err)
+{
+  struct sync_msg msg;
+  ssize_t n;
+
+  memset(&msg, 0, sizeof(msg));
+  do
+    n = recv(fd, &msg, sizeof(msg) - 1, 0);
+  while (n < 0 && errno == EINTR);
+  if (n == 0)
+    return 0;
+  if (n < 0)
+    return error_set(err, errno, "wait for the exec process");
+  if (msg.type == SYNC_ERROR) {
+    err->errnum = msg.errnum;
+    snprintf(err->msg, sizeof(err->msg), "%s", msg.text);
+    return -1;
+  }
+  return error_set(err, 0, "sync: unexpected %s from the exec process", sync_type_name(msg.type));
+}
+
+/* Spawns the process and returns its pid once it has execve()d. The container (its lock) is
+ * released as soon as the process sits in the container's cgroup: in a paused container
+ * (--ignore-paused) the process stays frozen until `resume`, which needs the lock. */
+static int spawn(struct exec_child *ch, struct container *c, pid_t *out, ocirun_error *err)
+{
+  struct cgroup *cg = NULL;
+  struct sync_msg msg;
+  pid_t mid, pid = -1;
+  int sv[2];
+  int ret = -1;
+
+  if (c->record->cgroup != NULL) {
+    cg = cgroup_of_container(c, err);
+    if (cg == NULL)
+      return -1;
+  }
+  if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) {
+    cgroup_free(cg);
+    return error_set(err, errno, "socketpair");
+  }
+  ch->close_first[ch->nclose++] = sv[0];
+  mid = clone_fork(0);
+  if (mid == 0) {
+    ch->sync_fd = sv[1];
+    intermediate_main(ch);
+  }
+  ch->nclose--;
+  close(sv[1]);
+  if (mid < 0) {
+    error_set(err, errno, "fork");
+    goto out;
+  }
+  if (sync_expect(sv[0], SYNC_RECVPID_PLS, &msg, err) < 0) {
+    kill_and_reap(mid);
+    goto out;
+  }
+  reap(mid);
+  pid = (pid_t)msg.value;
+  if (cg != NULL && cgroup_enter(cg, pid, err) < 0)
+    goto out;
+  container_release(c);
+  if (sync_send(sv[0], SYNC_PREPARED, pid, err) < 0 ||
+      sync_expect(sv[0], SYNC_READY, &msg, err) < 0 || wait_for_execve(sv[0], err) < 0)
+    goto out;
+  *out = pid;
+  ret = 0;
+out:
+  if (ret < 0)
+    kill_and_reap(pid);
+  close(sv[0]);
+  cgroup_free(cg);
+  return ret;
+}
+
+static int write_pid_file(const char *path, pid_t pid, ocirun_error *err)
+{
+  autofree char *copy = xstrdup(path);
+  char *slash = strrchr(copy, '/');
+  const char *dir = ".", *name = copy;
+  autoclose int dirfd = -1;
+  char digits[32];
+
+  /* go-runc and conmon read it as a bare number: digits only, no newline. */
+  snprintf(digits, sizeof(digits), "%d", (int)pid);
+  if (slash != NULL) {
+    *slash = '\0';
+    dir = copy[0] ? copy : "/";
+    name = slash + 1;
+  }
+  dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dirfd < 0)
+    return error_set(err, errno, "pid file directory \"%s\"", dir);
+  if (write_file_atomic(dirfd, name, digits, strlen(digits), 0644, err) < 0)
+    return error_prefix(err, "write pid file");
+  return 0;
+}
+
+/* The terminal's master, sent by the exec process before SYNC_READY over our socketpair. */
+static int receive_master(int sock, ocirun_error *err)
+{
+  int fd;
+
+  fcntl(sock, F_SETFL, O_NONBLOCK);
+  fd = recv_fd(sock, err);
+  if (fd < 0)
+    return error_prefix(err, "terminal");
+  return fd;
+}
+
+int container_exec(const struct exec_options *o, struct exec_result *res, ocirun_error *err)
+{
+  struct container c = {.dirfd = -1};
+  struct exec_target t = {.pidfd = -1, .rootfd = -1};
+  struct exec_child ch = {.console_sock = -1, .sync_fd = -1};
+  oci_config *config = NULL;
+  oci_process *p = NULL;
+  int relay[2] = {-1, -1};
+  enum container_status status;
+  pid_t pid = -1;
+  int ret = -1;
+
+  res->pid = -1;
+  res->master = -1;
+  /* First: anything we open could take a number in the preserved range. */
+  if (check_preserved_fds(o->preserve_fds, err) < 0)
+    return -1;
+  if (container_load(o->root, o->id, &c, err) < 0)
+    return -1;
+  status = container_status(&c);
+  if (status == STATUS_STOPPED) {
+    error_set(err, 0, "cannot exec in a stopped container");
+    goto out;
+  }
+  if (status == STATUS_PAUSED && !o->ignore_paused) {
+    error_set(err, 0, "cannot exec in a paused container (use --ignore-paused to override)");
+    goto out;
+  }
+  if (refuse_unsupported(o, err) < 0)
+    goto out;
+  config = load_config_copy(&c, err);
+  if (config == NULL)
+    goto out;
+  p = build_process(o, config, err);
+  if (p == NULL || check_terminal(p, o, err) < 0 || open_target(&c, &t, err) < 0)
+    goto out;
+
+  if (p->terminal && o->console_socket != NULL) {
+    ch.console_sock = console_socket_connect(o->console_socket, err);
+    if (ch.console_sock < 0)
+      goto out;
+  } else if (p->terminal) {
+    /* In the foreground without a console socket the caller relays the terminal itself. */
+    if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, relay) < 0) {
+      error_set(err, errno, "terminal socketpair");
+      goto out;
+    }
+    ch.console_sock = relay[1];
+    ch.close_first[ch.nclose++] = relay[0];
+  }
+  ch.config = config;
+  ch.process = p;
+  ch.target = &t;
+  ch.preserve_fds = o->preserve_fds;
+  ch.close_first[ch.nclose++] = c.dirfd; /* it holds the container's lock */
+
+  if (spawn(&ch, &c, &pid, err) < 0)
+    goto out;
+  if (relay[0] >= 0) {
+    res->master = receive_master(relay[0], err);
+    if (res->master < 0)
+      goto kill;
+  }
+  if (o->pid_file != NULL && write_pid_file(o->pid_file, pid, err) < 0)
+    goto kill;
+  res->pid = pid;
+  ret = 0;
+  goto out;
+kill:
+  kill_and_reap(pid);
+  if (res->master >= 0)
+    close(res->master);
+  res->master = -1;
+out:
+  for (int i = 0; i < 2; i++)
+    if (relay[i] >= 0)
+      close(relay[i]);
+  if (ch.console_sock >= 0 && ch.console_sock != relay[1])
+    close(ch.console_sock);
+  target_close(&t);
+  oci_process_free(p);
+  oci_config_free(config);
+  container_release(&c);
+  return ret;
+}
