@@ -430,6 +430,25 @@ static int join_new_session_keyring(ocirun_error *err)
   return 0;
 }
 
+/* The init creates a missing cwd (process_apply_attributes does, as runc's init does); an exec
+ * process's must exist, as with runc, whose error Podman turns into 127. Only "missing" is
+ * decided here: a cwd the runtime may not enter is left to process_apply_attributes, which
+ * enters it as the container's user. */
+static int check_cwd_exists(const char *cwd, ocirun_error *err)
+{
+  struct stat st;
+  int e;
+
+  if (cwd == NULL || stat(cwd, &st) == 0 || (errno != ENOENT && errno != ENOTDIR))
+    return 0;
+  /* runc's words, Go's lower-case errno text: Podman matches "no such file or directory". */
+  e = errno;
+  error_set(err, 0, "chdir to cwd (\"%s\") set in config.json failed: %s", cwd,
+            e == ENOENT ? "no such file or directory" : "not a directory");
+  err->errnum = e;
+  return -1;
+}
+
 /* The exec process: a child of the runtime (CLONE_PARENT), inside every namespace and the
  * root of the container; the steps are the init's (init.c), in the same order. */
 static __attribute__((noreturn)) void exec_process_main(struct exec_child *ch)
@@ -458,7 +477,8 @@ static __attribute__((noreturn)) void exec_process_main(struct exec_child *ch)
     child_fail(ch->sync_fd, &err);
   if (lx && lx->personality && personality_apply(lx->personality, &err) < 0)
     child_fail(ch->sync_fd, &err);
-  if (process_apply_attributes(p, &err) < 0 || process_find_executable(p, exe, &err) < 0)
+  if (check_cwd_exists(p->cwd, &err) < 0 || process_apply_attributes(p, &err) < 0 ||
+      process_find_executable(p, exe, &err) < 0)
     child_fail(ch->sync_fd, &err);
   keep[0] = ch->sync_fd;
   if (process_close_fds(ch->preserve_fds, keep, 1, &err) < 0)

@@ -333,6 +333,17 @@ print(rc, ppid == os.getpid(), os.waitstatus_to_exitcode(st))
 	assert_output_contains "absolute path"
 }
 
+@test "exec --cwd: a missing directory is an error, not created (as runc; Podman says 127)" {
+	launch
+	# /dev is a writable tmpfs: the init would create its cwd there, exec must not
+	ocirun exec --cwd /dev/nonexistent "$ID" true
+	assert_status 255
+	assert_output_contains /dev/nonexistent
+	grep -qi 'set in config.json failed: no such file or directory' <<<"$output"
+	ocirun exec "$ID" test -e /dev/nonexistent
+	assert_status 1
+}
+
 @test "exec --no-new-privs: sets no_new_privs when the config does not" {
 	update_config '.process.noNewPrivileges = false'
 	launch
