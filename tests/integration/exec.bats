@@ -34,9 +34,12 @@ cap_bit() {
 	echo $(((0x$1 >> $2) & 1))
 }
 
-# exe_is_ocirun PID: the process runs the runtime's binary.
+# exe_is_ocirun PID: the process runs the runtime's binary, or the sealed memfd copy the runtime
+# re-executes from (CVE-2019-5736), whose link reads "/memfd:ocirun (deleted)".
 exe_is_ocirun() {
-	[ "$(readlink "/proc/$1/exe" 2>/dev/null)" = "$(readlink -f "$OCIRUN")" ]
+	local exe
+	exe=$(readlink "/proc/$1/exe" 2>/dev/null) || return 1
+	[ "$exe" = "$(readlink -f "$OCIRUN")" ] || [[ "$exe" == "/memfd:ocirun"* ]]
 }
 
 # runtime_pids: the runtime processes of this test (the tag is in the runtime's environment).
