@@ -955,7 +955,8 @@ create_measured() {
 	add_mount /data/newdir tmpfs tmpfs
 	add_mount /data/newfile bind "$BUNDLE/data/file" bind
 	add_mount /data/a/b/c tmpfs tmpfs
-	update_config '.process.cwd = "/data/cwd"'
+	# a cwd that must be created (so the root stays writable until then)
+	update_config '.process.cwd = "/data/cwd" | .root.readonly = false'
 	race "$BUNDLE/rootfs/data" "$BUNDLE/rootfs/datalink"
 	race "$BUNDLE/rootfs/dev" "$BUNDLE/rootfs/devlink"
 	for ((i = 0; i < 200; i++)); do
