@@ -13,6 +13,7 @@
 
 #include "cli.h"
 #include "exec.h"
+#include "foreground.h"
 #include "tty_proxy.h"
 #include "utils.h"
 
@@ -114,60 +115,10 @@ static int split_args(const struct cli_option *opts, struct repeated *rep, size_
 
 /* ---- the foreground ------------------------------------------------------------------ */
 
-static volatile pid_t forward_to = -1;
-
-static void forward_signal(int sig)
-{
-  if (forward_to > 0)
-    kill(forward_to, sig);
-}
-
-/* What the caller sends us goes on to the process (runc's signal handler does the same);
- * SIGCHLD is ours, and SIGWINCH is the terminal relay's. */
-static void forward_signals(pid_t pid)
-{
-  struct sigaction sa = {.sa_handler = forward_signal, .sa_flags = SA_RESTART};
-
-  forward_to = pid;
-  sigemptyset(&sa.sa_mask);
-  for (int sig = 1; sig < NSIG; sig++) {
-    if (sig == SIGKILL || sig == SIGSTOP || sig == SIGCHLD || sig == SIGWINCH || sig == SIGSEGV ||
-        sig == SIGBUS || sig == SIGILL || sig == SIGFPE || sig == SIGABRT || sig == SIGTRAP ||
-        sig == SIGSYS)
-      continue;
-    sigaction(sig, &sa, NULL);
-  }
-}
-
-static int wait_exit_status(pid_t pid)
-{
-  int status;
-
-  while (waitpid(pid, &status, 0) < 0)
-    if (errno != EINTR)
-      return EXEC_FAILED;
-  if (WIFEXITED(status))
-    return WEXITSTATUS(status);
-  if (WIFSIGNALED(status))
-    return 128 + WTERMSIG(status);
-  return EXEC_FAILED;
-}
-
 static int foreground(const struct exec_result *res)
 {
-  ocirun_error err = {0};
-  int status;
-
   forward_signals(res->pid);
-  if (res->master < 0)
-    return wait_exit_status(res->pid);
-  status = tty_proxy_run(res->master, res->pid, &err);
-  close(res->master);
-  if (status < 0) {
-    cli_fail("%s", err.msg);
-    status = wait_exit_status(res->pid);
-  }
-  return status;
+  return foreground_wait(res->pid, res->master);
 }
 
 /* ---- the command --------------------------------------------------------------------- */

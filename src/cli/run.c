@@ -10,46 +10,10 @@
 #include "cli.h"
 #include "container.h"
 #include "create_options.h"
+#include "foreground.h"
 #include "sync.h"
 #include "tty_proxy.h"
 #include "utils.h"
-
-static volatile pid_t forward_to = -1;
-
-static void forward_signal(int sig)
-{
-  if (forward_to > 0)
-    kill(forward_to, sig);
-}
-
-/* Every signal a user may send to `ocirun run` goes on to the container's init. */
-static void forward_signals(pid_t pid)
-{
-  struct sigaction sa = {.sa_handler = forward_signal, .sa_flags = SA_RESTART};
-
-  forward_to = pid;
-  sigemptyset(&sa.sa_mask);
-  for (int sig = 1; sig < NSIG; sig++) {
-    if (sig == SIGKILL || sig == SIGSTOP || sig == SIGCHLD || sig == SIGSEGV || sig == SIGBUS ||
-        sig == SIGILL || sig == SIGFPE || sig == SIGABRT || sig == SIGTRAP || sig == SIGSYS)
-      continue;
-    sigaction(sig, &sa, NULL);
-  }
-}
-
-static int wait_exit_status(pid_t pid)
-{
-  int status;
-
-  while (waitpid(pid, &status, 0) < 0)
-    if (errno != EINTR)
-      return 255;
-  if (WIFEXITED(status))
-    return WEXITSTATUS(status);
-  if (WIFSIGNALED(status))
-    return 128 + WTERMSIG(status);
-  return 255;
-}
 
 static int run_run(const struct cli_command *cmd, const struct global_options *g, int argc,
                    char **argv)
@@ -98,15 +62,7 @@ static int run_run(const struct cli_command *cmd, const struct global_options *g
   }
   if (f.detach)
     return 0;
-  if (master >= 0) {
-    status = tty_proxy_run(master, pid, &err);
-    if (status < 0) {
-      cli_fail("%s", err.msg);
-      status = wait_exit_status(pid);
-    }
-  } else {
-    status = wait_exit_status(pid);
-  }
+  status = foreground_wait(pid, steal_fd(master));
   if (!f.keep && container_delete(co.root, co.id, true, &err) < 0)
     cli_fail("%s", err.msg);
   return status;

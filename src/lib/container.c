@@ -150,30 +150,6 @@ static oci_container_record *new_record(const char *id, const char *bundle, cons
   return r;
 }
 
-static int write_pid_file(const char *path, pid_t pid, ocirun_error *err)
-{
-  autofree char *copy = xstrdup(path);
-  autofree char *dir = NULL;
-  char *slash = strrchr(copy, '/');
-  autoclose int dirfd = -1;
-  char digits[32];
-
-  /* go-runc reads it with Atoi: digits only, no newline. */
-  snprintf(digits, sizeof(digits), "%d", (int)pid);
-  if (slash == NULL) {
-    dir = xstrdup(".");
-  } else {
-    *slash = '\0';
-    dir = xstrdup(copy[0] ? copy : "/");
-  }
-  dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (dirfd < 0)
-    return error_set(err, errno, "pid file directory \"%s\"", dir);
-  if (write_file_atomic(dirfd, slash ? slash + 1 : copy, digits, strlen(digits), 0644, err) < 0)
-    return error_prefix(err, "write pid file");
-  return 0;
-}
-
 /* systemd socket activation, as runc does it: when LISTEN_PID names us, the LISTEN_FDS fds
  * (from 3) pass first, and the process is told it is their listener. */
 static int take_listen_fds(oci_process *p)

@@ -614,29 +614,6 @@ out:
   return ret;
 }
 
-static int write_pid_file(const char *path, pid_t pid, ocirun_error *err)
-{
-  autofree char *copy = xstrdup(path);
-  char *slash = strrchr(copy, '/');
-  const char *dir = ".", *name = copy;
-  autoclose int dirfd = -1;
-  char digits[32];
-
-  /* go-runc and conmon read it as a bare number: digits only, no newline. */
-  snprintf(digits, sizeof(digits), "%d", (int)pid);
-  if (slash != NULL) {
-    *slash = '\0';
-    dir = copy[0] ? copy : "/";
-    name = slash + 1;
-  }
-  dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (dirfd < 0)
-    return error_set(err, errno, "pid file directory \"%s\"", dir);
-  if (write_file_atomic(dirfd, name, digits, strlen(digits), 0644, err) < 0)
-    return error_prefix(err, "write pid file");
-  return 0;
-}
-
 /* The terminal's master, sent by the exec process before SYNC_READY over our socketpair. */
 static int receive_master(int sock, ocirun_error *err)
 {

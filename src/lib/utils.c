@@ -159,6 +159,28 @@ int write_file_atomic(int dirfd, const char *name, const char *data, size_t len,
   return 0;
 }
 
+int write_pid_file(const char *path, pid_t pid, ocirun_error *err)
+{
+  autofree char *copy = xstrdup(path);
+  char *slash = strrchr(copy, '/');
+  const char *dir = ".", *name = copy;
+  autoclose int dirfd = -1;
+  char digits[32];
+
+  snprintf(digits, sizeof(digits), "%d", (int)pid);
+  if (slash != NULL) {
+    *slash = '\0';
+    dir = copy[0] ? copy : "/";
+    name = slash + 1;
+  }
+  dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dirfd < 0)
+    return error_set(err, errno, "pid file directory \"%s\"", dir);
+  if (write_file_atomic(dirfd, name, digits, strlen(digits), 0644, err) < 0)
+    return error_prefix(err, "write pid file");
+  return 0;
+}
+
 bool has_prefix(const char *s, const char *prefix)
 {
   return strncmp(s, prefix, strlen(prefix)) == 0;

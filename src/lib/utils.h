@@ -54,6 +54,9 @@ int write_file_at(int dirfd, const char *path, const char *data, size_t len, oci
 int write_file_atomic(int dirfd, const char *name, const char *data, size_t len, mode_t mode,
                       ocirun_error *err);
 
+/* Writes pid to path atomically as go-runc and conmon read it: digits only, no newline. */
+int write_pid_file(const char *path, pid_t pid, ocirun_error *err);
+
 /* True when s starts with prefix. */
 bool has_prefix(const char *s, const char *prefix);
 
