@@ -9,12 +9,13 @@
 #include "cli/cli.h"
 #include "config.h"
 #include "log.h"
+#include "sealed_exe.h"
 #include "utils.h"
 
 static const struct cli_command *const commands[] = {
-    &cmd_create, &cmd_start, &cmd_run,    &cmd_state,  &cmd_kill,   &cmd_delete, &cmd_list,
-    &cmd_ps,     &cmd_pause, &cmd_resume, &cmd_update, &cmd_events, &cmd_spec,   &cmd_features,
-    &cmd_exec,
+    &cmd_create, &cmd_start,  &cmd_run,  &cmd_state,    &cmd_kill,
+    &cmd_delete, &cmd_list,   &cmd_ps,   &cmd_pause,    &cmd_resume,
+    &cmd_update, &cmd_events, &cmd_spec, &cmd_features, &cmd_exec,
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
 
@@ -108,6 +109,9 @@ int main(int argc, char **argv)
     print_usage(opts);
     return 0;
   }
+  /* CVE-2019-5736: what enters a container runs from a sealed copy of this binary. */
+  if (sealed_exe_wanted(argv[pos]) && sealed_exe_ensure(argc, argv) < 0)
+    return 1;
   for (size_t i = 0; i < NCOMMANDS; i++)
     if (strcmp(argv[pos], commands[i]->name) == 0)
       return commands[i]->run(commands[i], &g, argc - pos, argv + pos);
