@@ -44,12 +44,18 @@ static int validate_terminal(const oci_config *config, const struct create_optio
   return 0;
 }
 
+/* The parser refuses more than 16 MiB; a larger file is not even read into memory. */
+#define MAX_CONFIG_SIZE (16 << 20)
+
 static int load_config(const char *bundle, oci_config **config, char **raw, ocirun_error *err)
 {
   autofree char *path = xasprintf("%s/config.json", bundle);
   autofree char *errmsg = NULL;
+  struct stat st;
   size_t len;
 
+  if (stat(path, &st) == 0 && st.st_size > MAX_CONFIG_SIZE)
+    return error_set(err, 0, "config.json: larger than %d MiB", MAX_CONFIG_SIZE >> 20);
   if (read_file_at(AT_FDCWD, path, raw, &len, err) < 0)
     return error_prefix(err, "load config");
   *config = oci_config_parse_data(*raw, len, "config.json", &errmsg);

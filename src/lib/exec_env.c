@@ -23,7 +23,7 @@ const char *exec_env_get(char *const *env, size_t n, const char *name)
   size_t len = strlen(name);
 
   for (size_t i = n; i-- > 0;)
-    if (env[i] != NULL && env[i][len] == '=' && same_name(env[i], name, len))
+    if (env[i] != NULL && same_name(env[i], name, len) && env[i][len] == '=')
       return env[i] + len + 1;
   return NULL;
 }

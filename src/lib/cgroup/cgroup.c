@@ -126,6 +126,10 @@ struct cgroup *cgroup_from_record(const oci_string_map *record, ocirun_error *er
     if (key[0] == '\0' || value[0] != '/' || cgroup_path_clean(value, &clean, NULL) < 0 ||
         strcmp(clean, value) != 0 || strcmp(clean, "/") == 0)
       goto bad;
+    /* ... and it must be a cgroup: a forged record naming a host directory whose
+     * "cgroup.procs" lists host pids must not get them signalled (kill --all, pause). */
+    if (access(clean, F_OK) == 0 && !cg_is_cgroupfs(clean))
+      goto bad;
     add_dir(cg, key, steal_ptr(clean));
   }
   /* No directory at all is a rootless container that runs without a cgroup of its own. */
