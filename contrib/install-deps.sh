@@ -14,6 +14,8 @@ packages=(
 	libyajl-dev libseccomp-dev libcap-dev libmnl-dev
 	# tests
 	bats busybox-static jq iproute2 util-linux procps
+	# style
+	clang-format git
 )
 
 missing=()

@@ -123,8 +123,8 @@ static int copy_executable(int in, int out, ocirun_error *err)
   if (fstat(out, &copied) < 0)
     return error_set(err, errno, "stat the sealed copy");
   if (copied.st_size != st.st_size)
-    return error_set(err, EIO, "copy /proc/self/exe: %lld of %lld bytes",
-                     (long long)copied.st_size, (long long)st.st_size);
+    return error_set(err, EIO, "copy /proc/self/exe: %lld of %lld bytes", (long long)copied.st_size,
+                     (long long)st.st_size);
   return 0;
 }
 
@@ -193,8 +193,9 @@ int sealed_exe_ensure(int argc, char **argv)
   }
   /* Once re-executed we must be sealed: going round again would loop for ever. */
   if (marker)
-    error_set(&err, 0, "runtime binary: re-executed from a sealed copy, but /proc/self/exe "
-                       "is not sealed");
+    error_set(&err, 0,
+              "runtime binary: re-executed from a sealed copy, but /proc/self/exe "
+              "is not sealed");
   else
     reexec_sealed(argv, &err);
   error_prefix(&err, "refusing to run unsealed (CVE-2019-5736 defence)");

@@ -20,8 +20,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
   id[size] = '\0';
   len = strlen(id);
   if (validate_container_id(id, &err) == 0) {
-    if (len == 0 || len > 255 || strchr(id, '/') || strcmp(id, ".") == 0 ||
-        strcmp(id, "..") == 0)
+    if (len == 0 || len > 255 || strchr(id, '/') || strcmp(id, ".") == 0 || strcmp(id, "..") == 0)
       __builtin_trap();
   } else if (err.msg[0] == '\0') {
     __builtin_trap(); /* a refusal must say why */

@@ -40,12 +40,12 @@
     }                                                                                              \
     again = oci_##T##_parse_data(first, strlen(first), "fuzz-again", &err);                        \
     if (again == NULL) {                                                                           \
-      fprintf(stderr, "ocirun cannot read back what it wrote: %s\n%s\n", err ? err : "?", first); \
+      fprintf(stderr, "ocirun cannot read back what it wrote: %s\n%s\n", err ? err : "?", first);  \
       __builtin_trap();                                                                            \
     }                                                                                              \
     second = oci_##T##_serialize(again, &err);                                                     \
     if (second == NULL || strcmp(first, second) != 0) {                                            \
-      fprintf(stderr, "the round trip changed the document:\n%s\n%s\n", first,                    \
+      fprintf(stderr, "the round trip changed the document:\n%s\n%s\n", first,                     \
               second ? second : "(null)");                                                         \
       __builtin_trap();                                                                            \
     }                                                                                              \

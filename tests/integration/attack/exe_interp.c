@@ -74,8 +74,8 @@ static int put_number(char *out, long v)
 
 static void report(const char *text)
 {
-  long fd = sys4(__NR_openat, AT_FDCWD, (long)"/attack/report", O_WRONLY | O_APPEND | O_CREAT,
-                 0644);
+  long fd =
+      sys4(__NR_openat, AT_FDCWD, (long)"/attack/report", O_WRONLY | O_APPEND | O_CREAT, 0644);
 
   if (fd < 0)
     return;
