@@ -88,6 +88,10 @@ void log_msg(enum log_level level, const char *fmt, ...)
 
   if (level == LOG_LEVEL_DEBUG && !log_debug_on)
     return;
+  /* Podman reads a JSON log back as exactly one JSON value (the final error): without --debug
+   * a JSON log holds errors only. containerd reads only the error records anyway. */
+  if (level != LOG_LEVEL_ERROR && log_json && !log_debug_on)
+    return;
   va_start(ap, fmt);
   vsnprintf(msg, sizeof(msg), fmt, ap);
   va_end(ap);
