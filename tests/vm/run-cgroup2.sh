@@ -50,7 +50,28 @@ kver=${kernel##*/vmlinuz-}
 command -v modprobe >/dev/null || skip "modprobe not found (apt-get install kmod)"
 
 work=$(mktemp -d /tmp/ocirun-vm.XXXXXX)
-trap 'rm -rf "$work"' EXIT
+stage=
+trap 'rm -rf "$work" ${stage:+"$stage"}' EXIT
+
+# The guest puts tmpfs on /tmp and /run, hiding what the host has there: a tree or a build
+# under them (a CI clone in /tmp, say) is staged on /var/tmp, which the guest sees over 9p.
+hidden_in_guest() {
+	case "$1" in /tmp/* | /run/*) return 0 ;; esac
+	return 1
+}
+if hidden_in_guest "$src_root" || hidden_in_guest "$build_root" || hidden_in_guest "$ocirun"; then
+	stage=$(mktemp -d /var/tmp/ocirun-vm-stage.XXXXXX)
+	mkdir -p "$stage/src" "$stage/build/src" "$stage/build/tests/unit/runtime"
+	tar -C "$src_root" --exclude='./build*' --exclude=./.git -cf - . | tar -C "$stage/src" -xf - ||
+		skip "could not stage the source tree in $stage"
+	cp "$ocirun" "$stage/build/src/ocirun"
+	cp "$build_root/tests/unit/runtime/test_cgroup_host" "$stage/build/tests/unit/runtime/" \
+		2>/dev/null || true
+	src_root=$stage/src
+	build_root=$stage/build
+	ocirun=$stage/build/src/ocirun
+	here=$src_root/tests/vm
+fi
 log=${VM_LOG:-$work/console.log}
 
 # ---- the initramfs ------------------------------------------------------------------------
