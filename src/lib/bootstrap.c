@@ -17,6 +17,7 @@
 #include "cgroup/cgroup.h"
 #include "hooks.h"
 #include "log.h"
+#include "spawn.h"
 #include "sync.h"
 #include "utils.h"
 
@@ -24,37 +25,11 @@
 #define CLONE_NEWTIME 0x00000080
 #endif
 
-/* clone() with fork semantics (no new stack): the child continues from here. */
-static pid_t clone_fork(unsigned long flags)
-{
-  return (pid_t)syscall(SYS_clone, flags | SIGCHLD, NULL, NULL, NULL, NULL);
-}
-
-static void reap(pid_t pid)
-{
-  while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
-    ;
-}
-
-static void kill_and_reap(pid_t pid)
-{
-  if (pid > 0) {
-    kill(pid, SIGKILL);
-    reap(pid);
-  }
-}
-
 static void close_parent_fds(struct init_args *args)
 {
   for (int i = 0; i < args->nclose; i++)
     if (args->close_in_child[i] >= 0)
       close(args->close_in_child[i]);
-}
-
-static __attribute__((noreturn)) void child_fail(int sync_fd, ocirun_error *err)
-{
-  sync_send_error(sync_fd, err);
-  _exit(1);
 }
 
 static void become_root_in_userns(void)

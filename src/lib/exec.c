@@ -26,6 +26,7 @@
 #include "process.h"
 #include "seccomp_profile.h"
 #include "state.h"
+#include "spawn.h"
 #include "sync.h"
 #include "terminal.h"
 #include "utils.h"
@@ -331,32 +332,6 @@ struct exec_child {
   int close_first[4]; /* the parent's own fds, closed by the children first thing */
   int nclose;
 };
-
-/* clone() with fork semantics (no new stack): the child goes on from here. */
-static pid_t clone_fork(unsigned long flags)
-{
-  return (pid_t)syscall(SYS_clone, flags | SIGCHLD, NULL, NULL, NULL, NULL);
-}
-
-static void reap(pid_t pid)
-{
-  while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
-    ;
-}
-
-static void kill_and_reap(pid_t pid)
-{
-  if (pid > 0) {
-    kill(pid, SIGKILL);
-    reap(pid);
-  }
-}
-
-static __attribute__((noreturn)) void child_fail(int sync_fd, ocirun_error *err)
-{
-  sync_send_error(sync_fd, err);
-  _exit(1);
-}
 
 /* Written by the intermediate into its own /proc/self (the host's procfs: it has joined
  * nothing yet) and inherited by the exec process across fork, so the value is in place before
