@@ -17,7 +17,7 @@
 #include "cgroup/cgroup.h"
 #include "hooks.h"
 #include "log.h"
-#include "spawn.h"
+#include "subprocess.h"
 #include "sync.h"
 #include "utils.h"
 

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* What create's bootstrap and exec share to make and undo their helper processes. */
-#ifndef OCIRUN_SPAWN_H
-#define OCIRUN_SPAWN_H
+/* What create's bootstrap and exec share to make and undo their helper processes (named
+ * subprocess.h: a "spawn.h" here would hide <spawn.h> from the files that include it). */
+#ifndef OCIRUN_SUBPROCESS_H
+#define OCIRUN_SUBPROCESS_H
 
 #include <sys/types.h>
 
