@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* What the process, capabilities, hooks and net unit tests share: TAP-style checks, a
- * skip (exit 77, which meson reports as SKIP) and running a check in a forked child. */
+/* What the runtime's unit tests share: TAP-style checks, a skip (exit 77, which meson reports
+ * as SKIP) and running a check in a forked child. */
 #ifndef OCIRUN_PROCESS_TEST_H
 #define OCIRUN_PROCESS_TEST_H
 

@@ -21,20 +21,7 @@
 #include "mounts.h"
 #include "ocispec.h"
 #include "pathres.h"
-
-static int failures;
-
-#define CHECK(cond, ...)                                                                           \
-  do {                                                                                             \
-    if (cond) {                                                                                    \
-      printf("ok - ");                                                                             \
-    } else {                                                                                       \
-      printf("not ok - %s:%d: ", __FILE__, __LINE__);                                              \
-      failures++;                                                                                  \
-    }                                                                                              \
-    printf(__VA_ARGS__);                                                                           \
-    printf("\n");                                                                                  \
-  } while (0)
+#include "process_test.h"
 
 /* ---- the table --------------------------------------------------------------------- */
 
@@ -49,7 +36,7 @@ static struct mount_options parse(const char *csv)
     list[n++] = t;
   if (mount_options_parse(list, n, &o, &err) < 0) {
     printf("not ok - parse \"%s\": %s\n", csv, err.msg);
-    failures++;
+    checks_failed++;
     memset(&o, 0, sizeof(o));
   }
   free(copy);
@@ -492,7 +479,7 @@ static int test_locked_flags(struct mount_env *env)
   CHECK(do_mount(env, "bind", src, "/locked2", "bind,suid", NULL, &err) < 0 &&
             strstr(err.msg, "locked"),
         "clearing a locked flag is refused: %s", err.msg);
-  return failures;
+  return checks_failed;
 }
 
 static void write_map(const char *file, const char *map)
@@ -535,7 +522,7 @@ static int run_child(bool userns)
     struct mount_env env;
     char sub[PATH_MAX], locked[PATH_MAX];
 
-    failures = 0;
+    checks_failed = 0;
     if (unshare(CLONE_NEWNS) < 0) {
       printf("ok - # SKIP unshare: %s\n", strerror(errno));
       _exit(0);
@@ -567,7 +554,7 @@ static int run_child(bool userns)
       test_real_mounts(&env);
       test_cgroup_mount(&env);
     }
-    _exit(failures > 125 ? 125 : failures);
+    _exit(checks_failed > 125 ? 125 : checks_failed);
   }
   if (pid < 0 || waitpid(pid, &status, 0) < 0 || !WIFEXITED(status))
     return 1;
@@ -599,10 +586,10 @@ int main(void)
     sh("cd %s && ln -s /etc root/myproc && ln -s /sys root/via && ln -s /proc/sys root/linkproc "
        "&& ln -s ../.. root/uplink && ln -s \"$PWD/outside\" root/evil && mkdir -p locked",
        base);
-    failures += run_child(false);
-    failures += run_child(true);
+    checks_failed += run_child(false);
+    checks_failed += run_child(true);
     sh("rm -rf %s", base);
   }
-  printf("%d failure(s)\n", failures);
-  return failures == 0 ? 0 : 1;
+  printf("%d failure(s)\n", checks_failed);
+  return checks_failed == 0 ? 0 : 1;
 }

@@ -19,25 +19,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "process_test.h"
 #include "rootfs.h"
 
 #ifndef MQUEUE_MAGIC
 #define MQUEUE_MAGIC 0x19800202 /* not in <linux/magic.h> */
 #endif
-
-static int failures;
-
-#define CHECK(cond, ...)                                                                           \
-  do {                                                                                             \
-    if (cond) {                                                                                    \
-      printf("ok - ");                                                                             \
-    } else {                                                                                       \
-      printf("not ok - %s:%d: ", __FILE__, __LINE__);                                              \
-      failures++;                                                                                  \
-    }                                                                                              \
-    printf(__VA_ARGS__);                                                                           \
-    printf("\n");                                                                                  \
-  } while (0)
 
 /* ---- building configs -------------------------------------------------------------- */
 
@@ -310,7 +297,7 @@ static int run_container(oci_config *config, struct run r)
       _exit(2);
     pts = open(ptsname(ptm), O_RDWR | O_NOCTTY | O_CLOEXEC);
 
-    failures = 0;
+    checks_failed = 0;
     if (unshare(CLONE_NEWNS | CLONE_NEWIPC | CLONE_NEWNET | CLONE_NEWUTS) < 0) {
       printf("ok - # SKIP unshare: %s\n", strerror(errno));
       _exit(0);
@@ -332,12 +319,12 @@ static int run_container(oci_config *config, struct run r)
       rc = rootfs_finalize(&ctx, &err);
     if (r.expect_error) {
       CHECK(rc < 0 && strstr(err.msg, r.expect_error), "refused: %s", err.msg);
-      _exit(failures);
+      _exit(checks_failed);
     }
     CHECK(rc == 0, "rootfs set up (%s)", err.msg);
     if (rc == 0)
       r.check(!r.no_pivot);
-    _exit(failures > 125 ? 125 : failures);
+    _exit(checks_failed > 125 ? 125 : checks_failed);
   }
   if (pid < 0 || waitpid(pid, &status, 0) < 0 || !WIFEXITED(status))
     return 1;
@@ -475,8 +462,8 @@ int main(void)
   test_validate();
   if (geteuid() != 0) {
     printf("ok - # SKIP containers need root\n");
-    printf("%d failure(s)\n", failures);
-    return failures == 0 ? 0 : 1;
+    printf("%d failure(s)\n", checks_failed);
+    return checks_failed == 0 ? 0 : 1;
   }
   snprintf(base, sizeof(base), "/tmp/ocirun-rootfs.XXXXXX");
   if (mkdtemp(base) == NULL)
@@ -484,12 +471,12 @@ int main(void)
   snprintf(rootfs, sizeof(rootfs), "%s/rootfs", base);
   sh("mkdir -p %s/rootfs/proc %s/rootfs/sys %s/rootfs/dev %s/data && touch %s/rootfs/marker");
   sh("touch %s/data/inside");
-  failures += run_container(full_config(), (struct run){.check = check_container_view});
-  failures +=
+  checks_failed += run_container(full_config(), (struct run){.check = check_container_view});
+  checks_failed +=
       run_container(full_config(), (struct run){.no_pivot = true, .check = check_container_view});
-  failures += test_dev_symlink();
-  failures += test_devnull_symlink();
+  checks_failed += test_dev_symlink();
+  checks_failed += test_devnull_symlink();
   sh("rm -rf %s");
-  printf("%d failure(s)\n", failures);
-  return failures == 0 ? 0 : 1;
+  printf("%d failure(s)\n", checks_failed);
+  return checks_failed == 0 ? 0 : 1;
 }
