@@ -32,14 +32,6 @@ static void close_parent_fds(struct init_args *args)
       close(args->close_in_child[i]);
 }
 
-static void become_root_in_userns(void)
-{
-  /* Fails harmlessly when uid/gid 0 are not mapped; the process keeps its full capability
-   * set in the new user namespace either way. */
-  if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)
-    errno = 0;
-}
-
 /* The intermediate: joins, unshares, forks the init as the parent's child, reports its pid. */
 static __attribute__((noreturn)) void intermediate_main(struct init_args *args)
 {
@@ -60,7 +52,7 @@ static __attribute__((noreturn)) void intermediate_main(struct init_args *args)
     if (sync_send(args->sync_fd, SYNC_USERMAP_PLS, 0, &err) < 0 ||
         sync_expect(args->sync_fd, SYNC_USERMAP_ACK, &msg, &err) < 0)
       child_fail(args->sync_fd, &err);
-    become_root_in_userns();
+    ns_become_root();
   }
   /* The cgroup namespace is unshared by the init once it sits in its cgroup. */
   if (unshare(create & ~(CLONE_NEWUSER | CLONE_NEWCGROUP)) < 0) {

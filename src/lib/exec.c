@@ -348,14 +348,6 @@ static int set_oom_score_adj(const oci_process *p, ocirun_error *err)
   return 0;
 }
 
-static void become_root_in_userns(void)
-{
-  /* Fails harmlessly when 0 is not mapped: the capabilities in the joined namespace are
-   * enough for what follows, and process_apply_identity sets the final ids. */
-  if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)
-    errno = 0;
-}
-
 /* runc's order (nsexec.c, join_namespaces): first every namespace the runtime may join as it
  * is (one the config joined by path may belong to a user namespace other than the
  * container's), then the user namespace, whose capabilities give the right to join the
@@ -377,7 +369,7 @@ static int join_namespaces(struct exec_target *t, ocirun_error *err)
       close(t->ns_fds[i]);
       t->ns_fds[i] = -1;
       if (flag == CLONE_NEWUSER)
-        become_root_in_userns();
+        ns_become_root();
     }
   }
   return 0;

@@ -69,10 +69,8 @@ static int setup_namespaces(struct init_args *args, ocirun_error *err)
   const oci_config *config = args->config;
   int create = args->plan.create_flags;
 
-  if (!args->plan.needs_intermediate && (create & CLONE_NEWUSER)) {
-    if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)
-      errno = 0; /* 0 unmapped: capabilities in the new namespace are enough */
-  }
+  if (!args->plan.needs_intermediate && (create & CLONE_NEWUSER))
+    ns_become_root();
   if ((create & CLONE_NEWCGROUP) && unshare(CLONE_NEWCGROUP) < 0)
     return error_set(err, errno, "unshare cgroup namespace");
   if (setsid() < 0)

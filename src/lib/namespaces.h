@@ -45,6 +45,11 @@ int ns_plan_join(const struct ns_plan *plan, ocirun_error *err);
 /* Writes /proc/PID/{setgroups,uid_map,gid_map} for a new user namespace. */
 int ns_write_id_maps(pid_t pid, const oci_linux *linux_cfg, bool deny_setgroups, ocirun_error *err);
 
+/* In a user namespace just made or joined: become uid/gid 0 there. Fails harmlessly when 0
+ * is not mapped: the capabilities held in the namespace are enough for what follows, and the
+ * process's final ids are set later (process_apply_identity). */
+void ns_become_root(void);
+
 /* Writes /proc/self/timens_offsets after unshare(CLONE_NEWTIME), before any process enters. */
 int ns_write_time_offsets(const oci_linux *linux_cfg, ocirun_error *err);
 
