@@ -17,6 +17,7 @@
 #include "cgroup/cgroup.h"
 #include "hooks.h"
 #include "log.h"
+#include "process.h"
 #include "subprocess.h"
 #include "sync.h"
 #include "utils.h"
@@ -123,19 +124,6 @@ fail:
   return -1;
 }
 
-static int write_oom_score_adj(pid_t pid, const oci_process *p, ocirun_error *err)
-{
-  char path[64], value[32];
-
-  if (p == NULL || !p->has_oomScoreAdj)
-    return 0;
-  snprintf(path, sizeof(path), "/proc/%d/oom_score_adj", (int)pid);
-  snprintf(value, sizeof(value), "%lld", (long long)p->oomScoreAdj);
-  if (write_file_at(AT_FDCWD, path, value, strlen(value), err) < 0)
-    return error_prefix(err, "set oom_score_adj");
-  return 0;
-}
-
 int run_hooks_with_state(struct init_args *args, oci_hook **hooks, size_t n, const char *which,
                          enum container_status status, ocirun_error *err)
 {
@@ -174,7 +162,7 @@ static int serve_init(struct init_args *args, pid_t init, bool write_maps, ociru
   /* Before the init goes on: it unshares its cgroup namespace only once it sits here. */
   if (args->cgroup && cgroup_enter(args->cgroup, init, err) < 0)
     return -1;
-  if (write_oom_score_adj(init, args->config->process, err) < 0)
+  if (process_set_oom_score_adj(init, args->config->process, err) < 0)
     return -1;
   args->container->record->pid = init;
   args->container->record->has_pid = true;

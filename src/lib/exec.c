@@ -333,21 +333,6 @@ struct exec_child {
   int nclose;
 };
 
-/* Written by the intermediate into its own /proc/self (the host's procfs: it has joined
- * nothing yet) and inherited by the exec process across fork, so the value is in place before
- * the process runs at all. In the container's user namespace the process could not lower it. */
-static int set_oom_score_adj(const oci_process *p, ocirun_error *err)
-{
-  char value[32];
-
-  if (!p->has_oomScoreAdj)
-    return 0;
-  snprintf(value, sizeof(value), "%lld", (long long)p->oomScoreAdj);
-  if (write_file_at(AT_FDCWD, "/proc/self/oom_score_adj", value, strlen(value), err) < 0)
-    return error_prefix(err, "set oom_score_adj");
-  return 0;
-}
-
 /* runc's order (nsexec.c, join_namespaces): first every namespace the runtime may join as it
  * is (one the config joined by path may belong to a user namespace other than the
  * container's), then the user namespace, whose capabilities give the right to join the
@@ -484,7 +469,10 @@ static __attribute__((noreturn)) void intermediate_main(struct exec_child *ch)
       close(ch->close_first[i]);
   close(t->pidfd);
   t->pidfd = -1;
-  if (set_oom_score_adj(ch->process, &err) < 0 || join_namespaces(t, &err) < 0 ||
+  /* The intermediate has joined nothing yet: its /proc/<pid> is the host's, and the value is
+   * inherited by the exec process, in place before it runs (in the container's user
+   * namespace it could not lower it itself). */
+  if (process_set_oom_score_adj(getpid(), ch->process, &err) < 0 || join_namespaces(t, &err) < 0 ||
       enter_root(t, &err) < 0)
     child_fail(ch->sync_fd, &err);
 

@@ -141,6 +141,19 @@ static int enter_deferred_cwd(ocirun_error *err)
   return verify_cwd_inside_root(cwd, err);
 }
 
+int process_set_oom_score_adj(pid_t pid, const oci_process *p, ocirun_error *err)
+{
+  char path[64], value[32];
+
+  if (p == NULL || !p->has_oomScoreAdj)
+    return 0;
+  snprintf(path, sizeof(path), "/proc/%d/oom_score_adj", (int)pid);
+  snprintf(value, sizeof(value), "%" PRId64, p->oomScoreAdj);
+  if (write_file_at(AT_FDCWD, path, value, strlen(value), err) < 0)
+    return error_prefix(err, "set oom_score_adj");
+  return 0;
+}
+
 int process_apply_attributes(const oci_process *p, ocirun_error *err)
 {
   if (p == NULL)

@@ -8,6 +8,7 @@
 
 #include <limits.h>
 #include <stdbool.h>
+#include <sys/types.h>
 
 #include "error.h"
 #include "ocispec.h"
@@ -28,6 +29,11 @@ int process_find_executable(const oci_process *p, char out[PATH_MAX], ocirun_err
  * written by the parent through the host's /proc: in a user namespace the init cannot open its
  * own oom_score_adj, which belongs to the host's root. */
 int process_apply_attributes(const oci_process *p, ocirun_error *err);
+
+/* Writes p->oomScoreAdj (when set) to /proc/<pid>/oom_score_adj through the host's /proc,
+ * from outside the container's namespaces: inside a user namespace the process cannot open
+ * its own file, which belongs to the host's root. */
+int process_set_oom_score_adj(pid_t pid, const oci_process *p, ocirun_error *err);
 
 /* additionalGids, gid, uid, umask, capabilities (bounding, then the others, inheritable exactly
  * as configured, ambient last), noNewPrivileges. After it the process has its final identity.
