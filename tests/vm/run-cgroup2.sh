@@ -17,7 +17,10 @@
 #
 # Environment: VM_QEMU (the qemu binary), VM_KERNEL (a vmlinuz; its modules must be in /lib/modules/VERSION), VM_MEM (MiB,
 # default 1024), VM_CPUS (default 2), VM_TIMEOUT (seconds, default 300), VM_BATS (0 to skip the
-# bats suite in the guest), VM_LOG (where the console log goes; default a temp file).
+# bats suite in the guest), VM_LOG (where the console log goes; default a temp file), VM_GUEST
+# (the name of the script in tests/vm that the guest runs, default guest-cgroup2.sh; other lanes
+# pass their own),
+# VM_APPEND (more kernel arguments).
 set -u
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -102,7 +105,7 @@ for m in $modules; do
 	esac
 done
 
-guest_script=$here/guest-cgroup2.sh
+guest_script=$here/${VM_GUEST:-guest-cgroup2.sh}
 cat >"$initrd/init" <<EOF
 #!/bin/sh
 mount -t proc proc /proc
@@ -144,7 +147,7 @@ timeout -k 10 "${VM_TIMEOUT:-300}" "$qemu" \
 	-machine pc -accel tcg -cpu max -smp "${VM_CPUS:-2}" -m "${VM_MEM:-1024}" \
 	-nographic -no-reboot -nodefaults -serial stdio -display none \
 	-kernel "$kernel" -initrd "$work/initrd.gz" \
-	-append "console=ttyS0 cgroup_no_v1=all panic=-1 quiet loglevel=1 rdinit=/init" \
+	-append "console=ttyS0 cgroup_no_v1=all panic=-1 quiet loglevel=1 rdinit=/init ${VM_APPEND:-}" \
 	-virtfs "local,path=/,mount_tag=host,security_model=passthrough,readonly=on,multidevs=remap" \
 	</dev/null >"$log" 2>&1
 rc=$?
