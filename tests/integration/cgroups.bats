@@ -466,7 +466,7 @@ requires_controller_quiet() {
 	[ "$(cg_file memory "$file" "$pid")" = 134217728 ]
 }
 
-@test "update: cpu and pids flags, and --resources from stdin" {
+@test "update: cpu and pids flags, and --resources from stdin and from a file" {
 	requires_command update
 	requires_controller cpu
 	requires_controller pids
@@ -489,6 +489,14 @@ requires_controller_quiet() {
 		[ "$(cg_file cpu cpu.cfs_quota_us "$pid")" = 20000 ]
 		[ "$(cg_file cpu cpu.shares "$pid")" = 256 ]
 	fi
+	# the same document from a file, as CRI-O and containerd write it
+	echo '{"pids": {"limit": 66}}' >"$BATS_TEST_TMPDIR/resources.json"
+	ocirun update --resources "$BATS_TEST_TMPDIR/resources.json" "$ID"
+	assert_status 0
+	[ "$(cg_file pids pids.max "$pid")" = 66 ]
+	ocirun update -r "$BATS_TEST_TMPDIR/missing.json" "$ID"
+	assert_status nonzero
+	assert_output_contains "missing.json"
 }
 
 @test "update: a bad value and a stopped container are errors" {
