@@ -329,7 +329,12 @@ static void test_real_mounts(struct mount_env *env)
   CHECK(do_mount(env, "bind", "/tmp", "/run/sub", "bind,ro,nosuid", NULL, &err) == 0 &&
             (vfs_flags(in_root("/run/sub")) & (ST_RDONLY | ST_NOSUID)) == (ST_RDONLY | ST_NOSUID),
         "bind inside a tmpfs, remounted ro,nosuid (%s)", err.msg);
-  CHECK(mkdir(in_root("/run/sub/x"), 0755) < 0 && errno == EROFS, "the ro bind is read-only");
+  {
+    /* a name nothing else in the host's /tmp uses, so that EEXIST cannot hide EROFS */
+    char probe[64];
+    snprintf(probe, sizeof(probe), "/run/sub/ocirun-ro-probe-%d", (int)getpid());
+    CHECK(mkdir(in_root(probe), 0755) < 0 && errno == EROFS, "the ro bind is read-only");
+  }
 
   /* A destination through an absolute symlink naming the host path beside the root. */
   CHECK(do_mount(env, "tmpfs", "tmpfs", "/evil/x", "size=1m", NULL, &err) == 0, "mount via evil");
