@@ -255,6 +255,8 @@ static int acquire_create(const struct create_options *opts, struct create_resou
     return -1;
   r->state_dir_made = true;
   r->c.record = new_record(opts->id, r->bundle, r->rootfs, r->config, opts->systemd_cgroup);
+  /* exec follows the init: no new session keyring for its processes either */
+  r->c.record->noNewKeyring = r->c.record->has_noNewKeyring = opts->no_new_keyring;
   if (cgroup_create(r->config, opts->id, opts->systemd_cgroup, &r->cgroup, err) < 0)
     return -1;
   r->c.record->cgroup = cgroup_to_record(r->cgroup);

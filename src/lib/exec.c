@@ -6,7 +6,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <linux/keyctl.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdint.h>
@@ -21,6 +20,7 @@
 #include <unistd.h>
 
 #include "cgroup/cgroup.h"
+#include "keyring.h"
 #include "namespaces.h"
 #include "ocispec.h"
 #include "process.h"
@@ -329,7 +329,8 @@ struct exec_child {
   int sync_fd;      /* the children's end of the socketpair */
   int console_sock; /* terminal: where the pty master goes; else -1 */
   int preserve_fds;
-  int close_first[4]; /* the parent's own fds, closed by the children first thing */
+  bool no_new_keyring; /* create had --no-new-keyring */
+  int close_first[4];  /* the parent's own fds, closed by the children first thing */
   int nclose;
 };
 
@@ -369,16 +370,6 @@ static int enter_root(struct exec_target *t, ocirun_error *err)
     return error_set(err, errno, "enter the container's root directory");
   close(t->rootfd);
   t->rootfd = -1;
-  return 0;
-}
-
-static int join_new_session_keyring(ocirun_error *err)
-{
-  /* The runtime's session keyring (the host's) must not be reachable from the container.
-   * Kernels or seccomp profiles that refuse keyctl are tolerated, as in the init. */
-  if (syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, NULL) < 0 && errno != ENOSYS &&
-      errno != EPERM && errno != EACCES)
-    return error_set(err, errno, "join session keyring");
   return 0;
 }
 
@@ -423,7 +414,7 @@ static __attribute__((noreturn)) void exec_process_main(struct exec_child *ch)
     error_set(&err, errno, "setsid");
     child_fail(ch->sync_fd, &err);
   }
-  if (join_new_session_keyring(&err) < 0)
+  if (!ch->no_new_keyring && keyring_join_new_session(&err) < 0)
     child_fail(ch->sync_fd, &err);
   if (ch->console_sock >= 0 && terminal_setup(ch->console_sock, p->consoleSize, 0, &err) < 0)
     child_fail(ch->sync_fd, &err);
@@ -635,6 +626,7 @@ int container_exec(const struct exec_options *o, struct exec_result *res, ocirun
   ch.process = p;
   ch.target = &t;
   ch.preserve_fds = o->preserve_fds;
+  ch.no_new_keyring = c.record->noNewKeyring;
   ch.close_first[ch.nclose++] = c.dirfd; /* it holds the container's lock */
 
   if (spawn(&ch, &c, &pid, err) < 0)

@@ -3,7 +3,6 @@
  * as SYNC_ERROR and exits; after SYNC_READY the parent is gone and errors go to stderr. */
 #include <errno.h>
 #include <fcntl.h>
-#include <linux/keyctl.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +14,7 @@
 #include "bootstrap.h"
 #include "devices.h"
 #include "hooks.h"
+#include "keyring.h"
 #include "log.h"
 #include "net.h"
 #include "process.h"
@@ -28,19 +28,6 @@ static __attribute__((noreturn)) void fail(struct init_args *args, ocirun_error 
 {
   sync_send_error(args->sync_fd, err);
   _exit(1);
-}
-
-static int join_new_session_keyring(bool skip, ocirun_error *err)
-{
-  (void)err;
-  if (skip)
-    return 0;
-  /* A fresh anonymous session keyring keeps the host's keys out of reach. Kernels or
-   * seccomp profiles that refuse keyctl are tolerated, as runc does. */
-  if (syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, NULL) < 0 && errno != ENOSYS &&
-      errno != EPERM && errno != EACCES)
-    return error_set(err, errno, "join session keyring");
-  return 0;
 }
 
 static int set_host_names(const oci_config *config, bool uts_ns, ocirun_error *err)
@@ -75,7 +62,7 @@ static int setup_namespaces(struct init_args *args, ocirun_error *err)
     return error_set(err, errno, "unshare cgroup namespace");
   if (setsid() < 0)
     return error_set(err, errno, "setsid");
-  if (join_new_session_keyring(args->no_new_keyring, err) < 0)
+  if (!args->no_new_keyring && keyring_join_new_session(err) < 0)
     return -1;
   if (set_host_names(config, args->plan.uts_ns, err) < 0)
     return -1;

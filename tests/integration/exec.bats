@@ -549,3 +549,50 @@ wait_for_socket() {
 	[[ "$(readlink "/proc/$EXEC_PID/exe")" == */bin/busybox ]]
 	[ "$(stat -c %u "/proc/$EXEC_PID/status")" = 100000 ]
 }
+
+# keyring_helper: writes a script that runs its arguments from 2 on in a new session keyring
+# named $1 (keyctl(2) KEYCTL_JOIN_SESSION_KEYRING through python: keyutils is not always there).
+keyring_helper() {
+	KEYRING_HELPER=$BATS_TEST_TMPDIR/with-keyring
+	cat >"$KEYRING_HELPER" <<'PY'
+#!/usr/bin/python3
+import ctypes, os, sys
+libc = ctypes.CDLL(None, use_errno=True)
+if libc.syscall(250, 1, sys.argv[1].encode()) < 0:  # SYS_keyctl (x86_64), KEYCTL_JOIN_SESSION_KEYRING
+    sys.exit("keyctl: " + os.strerror(ctypes.get_errno()))
+os.execv(sys.argv[2], sys.argv[2:])
+PY
+	chmod 755 "$KEYRING_HELPER"
+}
+
+@test "exec: a new session keyring unless create had --no-new-keyring, like the init" {
+	requires python3
+	[ "$(uname -m)" = x86_64 ] || skip "the keyctl syscall number used here is x86_64's"
+	[ -r /proc/keys ] || skip "no /proc/keys (CONFIG_KEYS off)"
+	keyring_helper
+	# /proc/keys shows a process that is not the keys' owner only what it possesses, i.e. what
+	# hangs off its session keyring: the caller's named keyring is listed iff it was kept.
+	update_config '.process.user = {"uid": 1000, "gid": 1000} | .linux.maskedPaths -= ["/proc/keys"]'
+	set_args sh -c 'cat /proc/keys >/dev/shm/init-keys; echo end >>/dev/shm/init-keys; sleep 1000'
+	for flag in "" --no-new-keyring; do
+		id=$ID${flag:+-kept}
+		ring=ocirun-test-$id
+		status=0
+		rt_env "$KEYRING_HELPER" "$ring" "$OCIRUN" --root "$ROOT" create --bundle "$BUNDLE" $flag "$id" \
+			</dev/null >/dev/null 2>"$BATS_TEST_TMPDIR/err" || status=$?
+		[ "$status" -eq 0 ] || fail "create $flag: $(cat "$BATS_TEST_TMPDIR/err")"
+		start_ok "$id"
+		wait_for_file "/proc/$(pid_of "$id")/root/dev/shm/init-keys"
+		status=0
+		exec_keys=$(rt_env "$KEYRING_HELPER" "$ring" "$OCIRUN" --root "$ROOT" exec "$id" cat /proc/keys </dev/null) || status=$?
+		[ "$status" -eq 0 ] || fail "exec failed"
+		init_keys=$(cat "/proc/$(pid_of "$id")/root/dev/shm/init-keys")
+		if [ -z "$flag" ]; then
+			! grep -q "$ring" <<<"$init_keys" || fail "the init kept the caller's session keyring"
+			! grep -q "$ring" <<<"$exec_keys" || fail "exec kept the caller's session keyring"
+		else
+			grep -q "$ring" <<<"$init_keys" || fail "--no-new-keyring: the init has a new keyring"
+			grep -q "$ring" <<<"$exec_keys" || fail "--no-new-keyring: exec made a new keyring"
+		fi
+	done
+}
