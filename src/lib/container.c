@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "bootstrap.h"
+#include "bundle.h"
 #include "cgroup/cgroup.h"
 #include "hooks.h"
 #include "id.h"
@@ -42,61 +43,6 @@ static int validate_terminal(const oci_config *config, const struct create_optio
   if (!terminal && opts->console_socket != NULL)
     return error_set(err, 0, "cannot use console socket if ocirun will not detach or allocate tty");
   return 0;
-}
-
-/* The parser refuses more than 16 MiB; a larger file is not even read into memory. */
-#define MAX_CONFIG_SIZE (16 << 20)
-
-static int load_config(const char *bundle, oci_config **config, char **raw, ocirun_error *err)
-{
-  autofree char *path = xasprintf("%s/config.json", bundle);
-  autofree char *errmsg = NULL;
-  struct stat st;
-  size_t len;
-
-  if (stat(path, &st) == 0 && st.st_size > MAX_CONFIG_SIZE)
-    return error_set(err, 0, "config.json: larger than %d MiB", MAX_CONFIG_SIZE >> 20);
-  if (read_file_at(AT_FDCWD, path, raw, &len, err) < 0)
-    return error_prefix(err, "load config");
-  *config = oci_config_parse_data(*raw, len, "config.json", &errmsg);
-  if (*config == NULL)
-    return error_set(err, 0, "%s", errmsg);
-  return 0;
-}
-
-static int validate_config(const oci_config *config, ocirun_error *err)
-{
-  if (config->process == NULL)
-    return error_set(err, 0, "config.json: process: required to create a container");
-  if (config->root == NULL || config->root->path == NULL)
-    return error_set(err, 0, "config.json: root.path: required field missing");
-  if (process_validate(config->process, "process", err) < 0)
-    return error_prefix(err, "config.json");
-  if (config->linux && seccomp_validate(config->linux->seccomp, err) < 0)
-    return -1;
-  /* The listener would have to reach linux.seccomp.listenerPath; until that is built, refuse
-   * rather than run without the agent the profile relies on. */
-  if (config->linux && seccomp_uses_notify(config->linux->seccomp))
-    return error_set(err, 0, "config.json: linux.seccomp: SCMP_ACT_NOTIFY is not supported yet");
-  if (config->linux && config->linux->personality &&
-      personality_validate(config->linux->personality, "linux.personality", err) < 0)
-    return error_prefix(err, "config.json");
-  return rootfs_validate(config, err);
-}
-
-static char *resolve_rootfs(const char *bundle, const oci_root *root, ocirun_error *err)
-{
-  autofree char *joined =
-      root->path[0] == '/' ? xstrdup(root->path) : xasprintf("%s/%s", bundle, root->path);
-  char *real = realpath(joined, NULL);
-  struct stat st;
-
-  if (real == NULL || stat(real, &st) < 0 || !S_ISDIR(st.st_mode)) {
-    error_set(err, errno ? errno : ENOTDIR, "rootfs \"%s\"", joined);
-    free(real);
-    return NULL;
-  }
-  return real;
 }
 
 static oci_string_map *string_map_copy(const oci_string_map *m)
@@ -181,10 +127,8 @@ static int check_preserved_fds(int count, ocirun_error *err)
 }
 
 struct create_resources {
-  oci_config *config;
-  char *raw_config;
-  char *bundle;
-  char *rootfs;
+  struct bundle b;
+  oci_config *config; /* b.config */
   int rootfd;
   struct container c;
   bool state_dir_made;
@@ -210,10 +154,7 @@ static void release_resources(struct create_resources *r, bool failed)
     close(r->console_sock);
   if (r->devnull >= 0)
     close(r->devnull);
-  oci_config_free(r->config);
-  free(r->raw_config);
-  free(r->bundle);
-  free(r->rootfs);
+  bundle_release(&r->b);
 }
 
 /* Everything up to the state directory: parsing and checks that touch nothing. */
@@ -222,18 +163,16 @@ static int prepare_create(const struct create_options *opts, struct create_resou
 {
   if (validate_container_id(opts->id, err) < 0)
     return -1;
-  r->bundle = realpath(opts->bundle ? opts->bundle : ".", NULL);
-  if (r->bundle == NULL)
-    return error_set(err, errno, "bundle \"%s\"", opts->bundle ? opts->bundle : ".");
-  if (load_config(r->bundle, &r->config, &r->raw_config, err) < 0 ||
-      validate_config(r->config, err) < 0 || validate_terminal(r->config, opts, err) < 0)
+  if (bundle_open(opts->bundle, &r->b, err) < 0 || bundle_validate(&r->b, err) < 0)
+    return -1;
+  r->config = r->b.config;
+  if (validate_terminal(r->config, opts, err) < 0)
     return -1;
   /* Before we open anything of our own, which could take a number in the preserved range. */
   args->preserve_fds = take_listen_fds(r->config->process) + opts->preserve_fds;
   if (check_preserved_fds(args->preserve_fds, err) < 0)
     return -1;
-  r->rootfs = resolve_rootfs(r->bundle, r->config->root, err);
-  if (r->rootfs == NULL)
+  if (bundle_resolve_rootfs(&r->b, err) < 0)
     return -1;
   if (ns_plan_make(r->config, &args->plan, err) < 0)
     return -1;
@@ -254,13 +193,13 @@ static int acquire_create(const struct create_options *opts, struct create_resou
   if (state_dir_create(r->rootfd, opts->id, &r->c, err) < 0)
     return -1;
   r->state_dir_made = true;
-  r->c.record = new_record(opts->id, r->bundle, r->rootfs, r->config, opts->systemd_cgroup);
+  r->c.record = new_record(opts->id, r->b.dir, r->b.rootfs, r->config, opts->systemd_cgroup);
   /* exec follows the init: no new session keyring for its processes either */
   r->c.record->noNewKeyring = r->c.record->has_noNewKeyring = opts->no_new_keyring;
   if (cgroup_create(r->config, opts->id, opts->systemd_cgroup, &r->cgroup, err) < 0)
     return -1;
   r->c.record->cgroup = cgroup_to_record(r->cgroup);
-  if (write_file_atomic(r->c.dirfd, CONFIG_COPY, r->raw_config, strlen(r->raw_config), 0600, err) <
+  if (write_file_atomic(r->c.dirfd, CONFIG_COPY, r->b.raw, strlen(r->b.raw), 0600, err) <
       0)
     return -1;
   /* 0622: the init may have dropped to an unprivileged uid by the time it opens it. */
@@ -302,8 +241,8 @@ int container_create(const struct create_options *opts, pid_t *pid, ocirun_error
   args.config = r.config;
   args.container = &r.c;
   args.cgroup = r.cgroup;
-  args.bundle = r.bundle;
-  args.rootfs = r.rootfs;
+  args.bundle = r.b.dir;
+  args.rootfs = r.b.rootfs;
   args.no_pivot = opts->no_pivot;
   args.no_new_keyring = opts->no_new_keyring;
   args.fifo_dirfd = r.fifo_dirfd;
@@ -312,7 +251,7 @@ int container_create(const struct create_options *opts, pid_t *pid, ocirun_error
   args.close_in_child[args.nclose++] = r.rootfd;
   args.close_in_child[args.nclose++] = r.c.dirfd;
 
-  log_debug("create %s: bundle %s, rootfs %s", opts->id, r.bundle, r.rootfs);
+  log_debug("create %s: bundle %s, rootfs %s", opts->id, r.b.dir, r.b.rootfs);
   if (bootstrap_spawn(&args, pid, err) < 0)
     goto out;
   log_debug("create %s: init %d ready", opts->id, (int)*pid);
