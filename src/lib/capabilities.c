@@ -219,6 +219,12 @@ static int check_grantable(uint64_t eff, uint64_t perm, uint64_t inh, ocirun_err
   return 0;
 }
 
+int capabilities_grantable(const oci_capabilities *caps, ocirun_error *err)
+{
+  return check_grantable(set_mask(caps, SET_EFFECTIVE), set_mask(caps, SET_PERMITTED),
+                         set_mask(caps, SET_INHERITABLE), err);
+}
+
 static int set_flag_mask(cap_t c, cap_flag_t flag, uint64_t mask)
 {
   for (int cap = 0; cap <= capability_last(); cap++)

@@ -34,4 +34,9 @@ int capabilities_apply(const oci_capabilities *caps, ocirun_error *err);
 int capabilities_drop_bounding(const oci_capabilities *caps, ocirun_error *err);
 int capabilities_set(const oci_capabilities *caps, ocirun_error *err);
 
+/* capabilities_set's first check alone, changing nothing: can this process grant the sets
+ * (the same error text)? `ocirun check` asks it for a container without a user namespace,
+ * which gets the runtime's own capabilities to choose from. */
+int capabilities_grantable(const oci_capabilities *caps, ocirun_error *err);
+
 #endif

@@ -199,8 +199,7 @@ static int acquire_create(const struct create_options *opts, struct create_resou
   if (cgroup_create(r->config, opts->id, opts->systemd_cgroup, &r->cgroup, err) < 0)
     return -1;
   r->c.record->cgroup = cgroup_to_record(r->cgroup);
-  if (write_file_atomic(r->c.dirfd, CONFIG_COPY, r->b.raw, strlen(r->b.raw), 0600, err) <
-      0)
+  if (write_file_atomic(r->c.dirfd, CONFIG_COPY, r->b.raw, strlen(r->b.raw), 0600, err) < 0)
     return -1;
   /* 0622: the init may have dropped to an unprivileged uid by the time it opens it. */
   if (mkfifoat(r->c.dirfd, FIFO_FILE, 0622) < 0)

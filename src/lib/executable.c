@@ -14,8 +14,7 @@
 
 #define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
-/* Go spells errno texts in lower case ("no such file or directory"). */
-static void go_errno_text(int errnum, char *buf, size_t len)
+void go_errno_text(int errnum, char *buf, size_t len)
 {
   snprintf(buf, len, "%s", strerror(errnum));
   if (buf[0] != '\0' && isupper((unsigned char)buf[0]) && !isupper((unsigned char)buf[1]))
@@ -55,7 +54,8 @@ static int fail(ocirun_error *err, int errnum, const char *name, const char *why
   return -1;
 }
 
-int process_find_executable(const oci_process *p, char out[PATH_MAX], ocirun_error *err)
+int process_lookup_executable(const oci_process *p, executable_check_fn check, void *ctx,
+                              char out[PATH_MAX], ocirun_error *err)
 {
   const char *name, *search;
   char why[PATH_MAX + 160];
@@ -69,7 +69,7 @@ int process_find_executable(const oci_process *p, char out[PATH_MAX], ocirun_err
   if (strchr(name, '/') != NULL) {
     if (strlen(name) >= PATH_MAX)
       return fail(err, ENAMETOOLONG, name, "file name too long");
-    e = check_executable(name, why, sizeof(why));
+    e = check(ctx, name, why, sizeof(why));
     if (e != 0)
       return fail(err, e, name, why);
     strcpy(out, name);
@@ -88,7 +88,7 @@ int process_find_executable(const oci_process *p, char out[PATH_MAX], ocirun_err
       n = snprintf(out, PATH_MAX, "%s", name);
     else
       n = snprintf(out, PATH_MAX, "%.*s/%s", (int)dirlen, dir, name);
-    if (n > 0 && n < PATH_MAX && check_executable(out, why, sizeof(why)) == 0)
+    if (n > 0 && n < PATH_MAX && check(ctx, out, why, sizeof(why)) == 0)
       return 0;
     dir += dirlen;
     if (*dir == '\0')
@@ -96,4 +96,15 @@ int process_find_executable(const oci_process *p, char out[PATH_MAX], ocirun_err
   }
   out[0] = '\0';
   return fail(err, ENOENT, name, "executable file not found in $PATH");
+}
+
+static int check_here(void *ctx, const char *path, char *why, size_t len)
+{
+  (void)ctx;
+  return check_executable(path, why, len);
+}
+
+int process_find_executable(const oci_process *p, char out[PATH_MAX], ocirun_error *err)
+{
+  return process_lookup_executable(p, check_here, NULL, out, err);
 }

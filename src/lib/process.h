@@ -24,6 +24,15 @@ int process_validate(const oci_process *p, const char *prefix, ocirun_error *err
  * or `exec: "/bin/foo": stat /bin/foo: no such file or directory` (runc's wording). */
 int process_find_executable(const oci_process *p, char out[PATH_MAX], ocirun_error *err);
 
+/* The same search with another test of each candidate (`ocirun check` looks inside a rootfs
+ * by fd): check returns 0 when path would do, else an errno with why filled in Go's words. */
+typedef int (*executable_check_fn)(void *ctx, const char *path, char *why, size_t len);
+int process_lookup_executable(const oci_process *p, executable_check_fn check, void *ctx,
+                              char out[PATH_MAX], ocirun_error *err);
+
+/* strerror in Go's spelling, lower case first ("no such file or directory"). */
+void go_errno_text(int errnum, char *buf, size_t len);
+
 /* chdir(cwd) (and verify getcwd() is inside the root), rlimits, ioPriority,
  * scheduler, execCPUAffinity.initial. Needs the runtime's privileges. oomScoreAdj is
  * written by the parent through the host's /proc: in a user namespace the init cannot open its

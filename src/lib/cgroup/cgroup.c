@@ -208,19 +208,25 @@ static void remove_created(struct cgroup *cg)
   }
 }
 
+char *cgroup_base_dir(const struct cgroup_host *host, const struct cgroup_hierarchy *h)
+{
+  char *base = xstrdup(h->own);
+
+  /* On v2 the caller's own cgroup most likely has processes, and then its children cannot
+   * get domain controllers: a relative path goes next to it instead (runc's rule). */
+  if (host->mode == CGROUP_MODE_V2 && strcmp(base, h->mount) != 0)
+    *strrchr(base, '/') = '\0';
+  return base;
+}
+
 static int make_dirs(struct cgroup *cg, const struct cgroup_host *host, const char *inner,
                      ocirun_error *err)
 {
   for (size_t i = 0; i < host->n; i++) {
     const struct cgroup_hierarchy *h = &host->h[i];
     struct cgroup_dir *dir;
+    autofree char *base = cgroup_base_dir(host, h);
 
-    autofree char *base = xstrdup(h->own);
-
-    /* On v2 the caller's own cgroup most likely has processes, and then its children cannot
-     * get domain controllers: a relative path goes next to it instead (runc's rule). */
-    if (host->mode == CGROUP_MODE_V2 && strcmp(base, h->mount) != 0)
-      *strrchr(base, '/') = '\0';
     add_dir(cg, h->name, cgroup_path_join(h->mount, base, inner));
     dir = &cg->dirs[cg->ndirs - 1];
     if (strcmp(dir->path, h->mount) == 0 || strcmp(dir->path, h->own) == 0)

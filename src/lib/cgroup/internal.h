@@ -62,6 +62,9 @@ struct cgroup_host {
  * (/proc/self/mountinfo) and the caller's place in each (/proc/self/cgroup). */
 int cgroup_host_detect(struct cgroup_host *host, ocirun_error *err);
 void cgroup_host_release(struct cgroup_host *host);
+/* The directory a relative linux.cgroupsPath is taken from in hierarchy h (malloc'd): the
+ * caller's own cgroup, or on v2 its parent (see make_dirs in cgroup.c). */
+char *cgroup_base_dir(const struct cgroup_host *host, const struct cgroup_hierarchy *h);
 
 /* Parsing, exposed for the unit tests. One line of /proc/self/mountinfo: on a cgroup or
  * cgroup2 mount fills (malloc'd) mount point, root and hierarchy name and returns 1; other
