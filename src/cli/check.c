@@ -5,7 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cgroup/cgroup_check.h"
 #include "check/check.h"
 #include "cli.h"
 #include "utils.h"
@@ -14,9 +13,7 @@ static int print_host(const struct global_options *g, bool json)
 {
   struct check_report r = {0};
 
-  cgroup_check_host(&r);
-  check_host_kernel(&r);
-  check_host_process(&r, g->criu);
+  check_host(&r, g->criu);
   if (json) {
     autofree char *text = report_probes_json(&r);
     fputs(text, stdout);

@@ -97,6 +97,7 @@ good-resources|ok|-|.linux.resources.memory = {"limit": 67108864} | .linux.resou
 good-seccomp|ok|-|.linux.seccomp = {"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [{"names": ["mkdirat"], "action": "SCMP_ACT_ERRNO"}]}
 good-ambient|ok|-|.process.capabilities.inheritable = .process.capabilities.ambient
 good-userns-caps|ok|-|.linux.namespaces += [{"type": "user"}] | .linux.uidMappings = [{"containerID": 0, "hostID": 0, "size": 65536}] | .linux.gidMappings = [{"containerID": 0, "hostID": 0, "size": 65536}] | .process.capabilities.permitted += ["CAP_SYS_RESOURCE"] | .process.capabilities.bounding += ["CAP_SYS_RESOURCE"]
+bad-userns-unreachable|fail|linux.uidMappings|.linux.namespaces += [{"type": "user"}] | .linux.uidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}] | .linux.gidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]
 warn-ambient|ok|process.capabilities.ambient|.process.capabilities.ambient = ["CAP_KILL"]
 warn-bounding|ok|process.capabilities.bounding[3]|.process.capabilities.bounding += ["CAP_SYS_RESOURCE"]
 warn-cwd-missing|ok|process.cwd|.root.readonly = false | .process.cwd = "/check-made-this/sub"
@@ -145,6 +146,8 @@ TABLE
 	local b j check_status create_status verdict
 	local log=$BATS_TEST_TMPDIR/agreement.log
 	: >"$log"
+	# The bundles live here: a user namespace's root (an unprivileged host uid) may not enter.
+	chmod 0700 "$BATS_TEST_TMPDIR"
 	while IFS='|' read -r name expected path filter; do
 		n=$((n + 1))
 		b=$BATS_TEST_TMPDIR/b-$name

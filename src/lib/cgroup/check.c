@@ -14,8 +14,8 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "check/report.h"
 #include "cgroup_check.h"
+#include "check/report.h"
 #include "internal.h"
 #include "utils.h"
 
@@ -173,12 +173,18 @@ static const char *resources_path(const char *controller)
   static const struct {
     const char *controller, *path;
   } map[] = {
-      {"memory", "linux.resources.memory"},   {"cpu", "linux.resources.cpu"},
-      {"cpuset", "linux.resources.cpu"},      {"blkio", "linux.resources.blockIO"},
-      {"io", "linux.resources.blockIO"},      {"pids", "linux.resources.pids"},
-      {"hugetlb", "linux.resources.hugepageLimits"}, {"net_cls", "linux.resources.network"},
-      {"net_prio", "linux.resources.network"}, {"rdma", "linux.resources.rdma"},
-      {"devices", "linux.resources.devices"}, {"unified", "linux.resources.unified"},
+      {"memory", "linux.resources.memory"},
+      {"cpu", "linux.resources.cpu"},
+      {"cpuset", "linux.resources.cpu"},
+      {"blkio", "linux.resources.blockIO"},
+      {"io", "linux.resources.blockIO"},
+      {"pids", "linux.resources.pids"},
+      {"hugetlb", "linux.resources.hugepageLimits"},
+      {"net_cls", "linux.resources.network"},
+      {"net_prio", "linux.resources.network"},
+      {"rdma", "linux.resources.rdma"},
+      {"devices", "linux.resources.devices"},
+      {"unified", "linux.resources.unified"},
   };
 
   for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
@@ -224,8 +230,8 @@ static void check_op(const struct host_probe *hp, const struct cg_op *op, struct
      * reading it back); a probe cannot tell without writing. */
     if (op->flags & CG_OP_WARN_IGNORED)
       report_finding(r, FINDING_WARNING, path, "remove the setting: it is deprecated",
-                     "cgroup: %s \"%s\": recent kernels accept it but ignore the value",
-                     op->file, op->value);
+                     "cgroup: %s \"%s\": recent kernels accept it but ignore the value", op->file,
+                     op->value);
     return;
   }
   if (op->flags & CG_OP_OPTIONAL)
@@ -254,8 +260,7 @@ static void check_placement(const struct cgroup_host *host, const char *inner,
     size_t n = 0, cap = 0;
 
     if (strcmp(dir, h->mount) == 0 || strcmp(dir, h->own) == 0) {
-      report_finding(r, FINDING_ERROR, "linux.cgroupsPath",
-                     "name a cgroup below the runtime's own",
+      report_finding(r, FINDING_ERROR, "linux.cgroupsPath", "name a cgroup below the runtime's own",
                      "cgroup: %s is not a cgroup of the container's own", dir);
       return;
     }
@@ -310,8 +315,8 @@ void cgroup_check_bundle(const oci_config *config, bool systemd_driver, struct c
                    "%s", err.msg);
   } else {
     for (size_t i = 0; i < plan.nwarnings; i++)
-      report_finding(r, FINDING_WARNING, "linux.resources", "remove the setting on this host",
-                     "%s", plan.warnings[i]);
+      report_finding(r, FINDING_WARNING, "linux.resources", "remove the setting on this host", "%s",
+                     plan.warnings[i]);
     for (size_t i = 0; i < plan.n; i++)
       check_op(&hp, &plan.ops[i], r);
   }

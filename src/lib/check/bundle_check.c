@@ -37,13 +37,15 @@ size_t check_bundle(const struct check_bundle_options *o, struct check_report *r
   if (bundle_validate(&b, &err) < 0)
     report_error_text(r, err.msg, "fix config.json");
   if (b.config->root && b.config->root->path && bundle_resolve_rootfs(&b, &err) < 0)
-    report_finding(r, FINDING_ERROR, "root.path", "point root.path at the rootfs directory",
-                   "%s", err.msg);
+    report_finding(r, FINDING_ERROR, "root.path", "point root.path at the rootfs directory", "%s",
+                   err.msg);
   error_clear(&err);
   if (ns_plan_make(b.config, &plan, &err) < 0)
     report_error_text(r, err.msg, "fix linux.namespaces");
   else
     in_userns = plan_has_userns(&plan);
+  if (plan.create_flags & CLONE_NEWUSER)
+    check_bundle_userns(b.config, b.rootfs, r);
   ns_plan_close(&plan);
 
   check_bundle_kernel(b.config, r);

@@ -36,10 +36,14 @@ static const char *kernel_action(const char *action)
   static const struct {
     const char *spec, *kernel;
   } map[] = {
-      {"SCMP_ACT_KILL", "kill_thread"},  {"SCMP_ACT_KILL_THREAD", "kill_thread"},
-      {"SCMP_ACT_KILL_PROCESS", "kill_process"}, {"SCMP_ACT_TRAP", "trap"},
-      {"SCMP_ACT_ERRNO", "errno"},       {"SCMP_ACT_TRACE", "trace"},
-      {"SCMP_ACT_ALLOW", "allow"},       {"SCMP_ACT_LOG", "log"},
+      {"SCMP_ACT_KILL", "kill_thread"},
+      {"SCMP_ACT_KILL_THREAD", "kill_thread"},
+      {"SCMP_ACT_KILL_PROCESS", "kill_process"},
+      {"SCMP_ACT_TRAP", "trap"},
+      {"SCMP_ACT_ERRNO", "errno"},
+      {"SCMP_ACT_TRACE", "trace"},
+      {"SCMP_ACT_ALLOW", "allow"},
+      {"SCMP_ACT_LOG", "log"},
       {"SCMP_ACT_NOTIFY", "user_notif"},
   };
 

@@ -135,8 +135,7 @@ static void check_rlimits(const oci_process *p, struct check_report *r)
     char path[48];
     int resource;
 
-    if (rl == NULL || (resource = rlimit_from_name(rl->type)) < 0 ||
-        getrlimit(resource, &now) < 0)
+    if (rl == NULL || (resource = rlimit_from_name(rl->type)) < 0 || getrlimit(resource, &now) < 0)
       continue;
     snprintf(path, sizeof(path), "process.rlimits[%zu]", i);
     if (resource == RLIMIT_NOFILE && rl->hard > nr_open()) {

@@ -13,9 +13,10 @@
  * the kernel APIs ocirun uses. Read-only. */
 void check_host_kernel(struct check_report *r);
 
-/* host_process.c: the runtime's own capabilities and rlimits, the rootless helpers and the
- * caller's subordinate ids, CRIU (`criu check`; criu NULL: looked up in PATH). */
-void check_host_process(struct check_report *r, const char *criu);
+/* host_process.c: every host probe: cgroups, check_host_kernel, then the runtime's own
+ * capabilities and rlimits, the rootless helpers and the caller's subordinate ids, and CRIU
+ * (`criu check`, the one program run; criu NULL: looked up in PATH). */
+void check_host(struct check_report *r, const char *criu);
 
 /* bundle.c: everything create would refuse (errors) or ignore (warnings) in the bundle at
  * dir, on this host. Returns the number of errors. */
@@ -30,6 +31,9 @@ size_t check_bundle(const struct check_bundle_options *o, struct check_report *r
  * are then skipped. in_userns: the container gets a user namespace. */
 void check_bundle_process(const oci_config *config, const char *rootfs, bool in_userns,
                           struct check_report *r);
+
+/* bundle_userns.c: with a new user namespace, can its root reach the rootfs? */
+void check_bundle_userns(const oci_config *config, const char *rootfs, struct check_report *r);
 
 /* bundle_kernel.c: namespaces the kernel lacks, seccomp actions it lacks, LSM settings. */
 void check_bundle_kernel(const oci_config *config, struct check_report *r);

@@ -164,8 +164,7 @@ static bool syscall_exists(long rc)
   return rc >= 0 || errno != ENOSYS;
 }
 
-static void probe_syscall(struct check_report *r, const char *name, bool present,
-                          const char *use)
+static void probe_syscall(struct check_report *r, const char *name, bool present, const char *use)
 {
   if (present)
     report_probe(r, "kernel", name, PROBE_OK, "present; %s", use);

@@ -1,10 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* Probes of what the runtime process itself brings: capabilities (the bounding set bounds
- * every container without a user namespace), rlimits (a container cannot get a hard limit
- * above the runtime's without CAP_SYS_RESOURCE), the rootless helpers, CRIU. */
+/* All the host probes (check_host), and those of what the runtime process itself brings:
+ * capabilities (the bounding set bounds every container without a user namespace), rlimits (a
+ * container cannot get a hard limit above the runtime's without CAP_SYS_RESOURCE), the rootless
+ * helpers, CRIU. */
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <poll.h>
+#include <signal.h>
 #include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +20,7 @@
 #include <unistd.h>
 
 #include "capabilities.h"
+#include "cgroup/cgroup_check.h"
 #include "check.h"
 #include "utils.h"
 
@@ -102,8 +106,9 @@ static void probe_rlimits(struct check_report *r)
 static char *find_in_path(const char *name)
 {
   const char *path = getenv("PATH");
-  autofree char *copy = xstrdup(path && path[0] ? path : "/usr/local/sbin:/usr/local/bin:"
-                                                         "/usr/sbin:/usr/bin:/sbin:/bin");
+  autofree char *copy = xstrdup(path && path[0] ? path
+                                                : "/usr/local/sbin:/usr/local/bin:"
+                                                  "/usr/sbin:/usr/bin:/sbin:/bin");
   char *save = NULL;
 
   for (char *dir = strtok_r(copy, ":", &save); dir; dir = strtok_r(NULL, ":", &save)) {
@@ -163,65 +168,110 @@ static void probe_subordinate(struct check_report *r, const char *file, const ch
     report_probe(r, "rootless", name, PROBE_MISSING, "no range for uid %u in %s", id, file);
 }
 
-/* `criu check`, its output kept to the last line it printed. */
-static void probe_criu(struct check_report *r, const char *criu)
-{
-  autofree char *path = criu ? xstrdup(criu) : find_in_path("criu");
-  char *argv[] = {path, "check", NULL};
-  posix_spawn_file_actions_t fa;
-  char buf[4096];
-  size_t len = 0;
-  int pipefd[2], status = 0;
-  pid_t pid;
-  ssize_t n;
+/* `criu check`, started before the other probes and collected after them (it takes longer
+ * than all of them together); its output is kept to the last line it printed. */
+#define CRIU_TIMEOUT_MS 5000
 
-  if (path == NULL) {
-    report_probe(r, "criu", "criu check", PROBE_MISSING, "criu is not installed");
-    return;
-  }
+struct criu_probe {
+  char *path;
+  pid_t pid;
+  int out; /* read end of its stdout and stderr */
+  int spawn_errno;
+};
+
+static struct criu_probe *criu_start(const char *criu)
+{
+  struct criu_probe *c = xcalloc(1, sizeof(*c));
+  posix_spawn_file_actions_t fa;
+  int pipefd[2];
+
+  c->pid = -1;
+  c->out = -1;
+  c->path = criu ? xstrdup(criu) : find_in_path("criu");
+  if (c->path == NULL)
+    return c;
   if (pipe2(pipefd, O_CLOEXEC) < 0) {
-    report_probe(r, "criu", "criu check", PROBE_MISSING, "pipe: %s", strerror(errno));
-    return;
+    c->spawn_errno = errno;
+    return c;
   }
   posix_spawn_file_actions_init(&fa);
   posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
   posix_spawn_file_actions_adddup2(&fa, pipefd[1], 1);
   posix_spawn_file_actions_adddup2(&fa, pipefd[1], 2);
-  errno = posix_spawn(&pid, path, &fa, NULL, argv, environ);
+  c->spawn_errno =
+      posix_spawn(&c->pid, c->path, &fa, NULL, (char *[]){c->path, "check", NULL}, environ);
   posix_spawn_file_actions_destroy(&fa);
   close(pipefd[1]);
-  if (errno != 0) {
-    report_probe(r, "criu", "criu check", PROBE_MISSING, "%s: %s", path, strerror(errno));
+  if (c->spawn_errno != 0) {
+    c->pid = -1;
     close(pipefd[0]);
-    return;
+  } else {
+    c->out = pipefd[0];
   }
-  while ((n = read(pipefd[0], buf + len, sizeof(buf) - 1 - len)) > 0 && len < sizeof(buf) - 1)
-    len += (size_t)n;
-  close(pipefd[0]);
-  buf[len] = '\0';
-  while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-    ;
-  while (len > 0 && (buf[len - 1] == '\n' || buf[len - 1] == ' '))
-    buf[--len] = '\0';
-  {
-    const char *last = strrchr(buf, '\n');
-    last = last ? last + 1 : buf;
-    if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
-      report_probe(r, "criu", "criu check", PROBE_OK, "%s: %s (no checkpoint command yet)",
-                   path, last[0] ? last : "ok");
-    else
-      report_probe(r, "criu", "criu check", PROBE_LIMITED, "%s fails: %s", path,
-                   last[0] ? last : "no output");
-  }
+  return c;
 }
 
-void check_host_process(struct check_report *r, const char *criu)
+static void criu_finish(struct criu_probe *c, struct check_report *r)
 {
+  char buf[4096];
+  const char *last;
+  size_t len = 0;
+  int status = 0;
+  ssize_t n;
+
+  if (c->path == NULL) {
+    report_probe(r, "criu", "criu check", PROBE_MISSING, "criu is not installed");
+  } else if (c->pid < 0) {
+    report_probe(r, "criu", "criu check", PROBE_MISSING, "%s: %s", c->path,
+                 strerror(c->spawn_errno));
+  } else {
+    /* criu check answers in milliseconds; one that hangs is killed after five seconds. */
+    while (len < sizeof(buf) - 1) {
+      struct pollfd p = {.fd = c->out, .events = POLLIN};
+      int ready = poll(&p, 1, CRIU_TIMEOUT_MS);
+      if (ready < 0 && errno == EINTR)
+        continue;
+      if (ready <= 0) {
+        kill(c->pid, SIGKILL);
+        break;
+      }
+      n = read(c->out, buf + len, sizeof(buf) - 1 - len);
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n <= 0)
+        break;
+      len += (size_t)n;
+    }
+    close(c->out);
+    buf[len] = '\0';
+    while (waitpid(c->pid, &status, 0) < 0 && errno == EINTR)
+      ;
+    while (len > 0 && (buf[len - 1] == '\n' || buf[len - 1] == ' '))
+      buf[--len] = '\0';
+    last = strrchr(buf, '\n');
+    last = last ? last + 1 : buf;
+    if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+      report_probe(r, "criu", "criu check", PROBE_OK, "%s: %s (no checkpoint command yet)", c->path,
+                   last[0] ? last : "ok");
+    else
+      report_probe(r, "criu", "criu check", PROBE_LIMITED, "%s fails: %s", c->path,
+                   last[0] ? last : "no output");
+  }
+  free(c->path);
+  free(c);
+}
+
+void check_host(struct check_report *r, const char *criu)
+{
+  struct criu_probe *c = criu_start(criu);
+
+  cgroup_check_host(r);
+  check_host_kernel(r);
   probe_capabilities(r);
   probe_rlimits(r);
   probe_id_helper(r, "newuidmap");
   probe_id_helper(r, "newgidmap");
   probe_subordinate(r, "/etc/subuid", "subuid", (unsigned)geteuid());
   probe_subordinate(r, "/etc/subgid", "subgid", (unsigned)getegid());
-  probe_criu(r, criu);
+  criu_finish(c, r);
 }
