@@ -10,7 +10,7 @@ _ocirun_global_valued="--root --log --log-format --rootless --criu"
 _ocirun_global_opts="--root --log --log-format --debug --systemd-cgroup --rootless --criu
   --version -v --help -h"
 _ocirun_commands="create start run state kill delete list ps pause resume update events spec
-  features exec help"
+  features exec check help"
 
 # Per-command flags (bool and valued), from each command's cli_option table.
 _ocirun_cmd_opts() {
@@ -26,6 +26,7 @@ _ocirun_cmd_opts() {
   kill) echo "--all -a --help -h" ;;
   list) echo "--format -f --quiet -q --help -h" ;;
   ps) echo "--format -f --help -h" ;;
+  check) echo "--bundle -b --format -f --help -h" ;;
   spec) echo "--bundle -b --rootless --help -h" ;;
   update) echo "--resources -r --blkio-weight --cpu-period --cpu-quota --cpu-share --cpu-shares
     --cpu-rt-period --cpu-rt-runtime --cpuset-cpus --cpuset-mems --kernel-memory
@@ -43,6 +44,7 @@ _ocirun_cmd_valued() {
   exec) echo "--process -p --pid-file --console-socket --cwd --env -e --user -u
     --additional-gids -g --cap -c --preserve-fds --process-label --apparmor --cgroup" ;;
   list | ps) echo "--format -f" ;;
+  check) echo "--bundle -b --format -f" ;;
   spec) echo "--bundle -b" ;;
   update) echo "--resources -r --blkio-weight --cpu-period --cpu-quota --cpu-share --cpu-shares
     --cpu-rt-period --cpu-rt-runtime --cpuset-cpus --cpuset-mems --kernel-memory
@@ -129,7 +131,7 @@ _ocirun() {
     fi
     ;;
   --format | -f)
-    if [[ $cmd == list || $cmd == ps ]]; then
+    if [[ $cmd == list || $cmd == ps || $cmd == check ]]; then
       COMPREPLY=($(compgen -W "table json" -- "$cur"))
       return 0
     fi

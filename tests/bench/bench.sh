@@ -455,6 +455,15 @@ for r in "${rts[@]}"; do
 	say "  c9           $r $t s; $nfail failed; left: $nstate state, $ncg cgroup, $nprocs proc, $nzombies zombies"
 done
 
+say "case 10: ocirun check (the host probes) and check --bundle"
+# Only ocirun has the command; the host probes are read-only, so runs may follow each other.
+hf c10 ocirun "$runs" "$warmup" "$(q "${bin[ocirun]}") check"
+hf c10b ocirun "$runs" "$warmup" "$(q "${bin[ocirun]}") check --bundle $(q "$W/b-true")"
+for r in crun runc; do
+	put c10 "$r" "X	n/a"
+	put c10b "$r" "X	n/a"
+done
+
 # ==================================================================================================
 # The table
 # ==================================================================================================
@@ -558,6 +567,8 @@ md=$RESULTS/results.md
 	done
 	row c9 "9. $cycles × create+start+delete, $parallel at a time, total s" 0
 	row c9acct "9. accounted for afterwards" 0
+	row c10 "10. \`ocirun check\` (host probes, \`criu check\` included)" 0
+	row c10b "10. \`ocirun check --bundle\`" 0
 	row c6rss "6. peak RSS during \`run\`, MB" 0
 	row c6size "6. binary size, KB" 0
 	row c6libs "6. ldd entries: shared libraries and the loader" 0
