@@ -289,7 +289,7 @@ static int apply(const struct cgroup *cg, const oci_resources *r, enum cg_plan_k
 
 /* Not root, or root of a user namespace other than the first (rootless Podman): cgroupfs is
  * most likely not ours to write. */
-static bool running_rootless(void)
+bool cgroup_running_rootless(void)
 {
   autofree char *map = NULL;
   unsigned long inside, outside, count;
@@ -304,7 +304,7 @@ static bool running_rootless(void)
 }
 
 /* Anything beyond the device rules (which rootless runc ignores as well). */
-static bool wants_limits(const oci_resources *r)
+bool cgroup_wants_limits(const oci_resources *r)
 {
   return r && (r->memory || r->cpu || r->pids || r->blockIO ||
                (r->hugepageLimits && r->hugepageLimits_len) || r->network ||
@@ -335,7 +335,7 @@ int cgroup_create(const oci_config *config, const char *id, bool systemd_driver,
     cgroup_host_release(&host);
     remove_created(cg);
     /* Rootless without limits asked for: go on without a cgroup, as runc does. */
-    if (denied && running_rootless() && !wants_limits(r)) {
+    if (denied && cgroup_running_rootless() && !cgroup_wants_limits(r)) {
       log_warning("%s: running without a cgroup of its own (rootless)", err->msg);
       for (size_t i = 0; i < cg->ndirs; i++) {
         free(cg->dirs[i].name);

@@ -273,6 +273,17 @@ static void check_placement(const struct cgroup_host *host, const char *inner,
   }
 }
 
+/* Rootless: may the caller make directories where create would (every hierarchy)? */
+static bool bases_writable(const struct cgroup_host *host)
+{
+  for (size_t i = 0; i < host->n; i++) {
+    autofree char *base = cgroup_base_dir(host, &host->h[i]);
+    if (access(base, W_OK) != 0)
+      return false;
+  }
+  return true;
+}
+
 void cgroup_check_bundle(const oci_config *config, bool systemd_driver, struct check_report *r)
 {
   const oci_linux *lx = config->linux;
@@ -297,6 +308,22 @@ void cgroup_check_bundle(const oci_config *config, bool systemd_driver, struct c
   if (cgroup_host_detect(&host, &err) < 0) {
     report_finding(r, FINDING_ERROR, "", "mount cgroupfs or cgroup2 under /sys/fs/cgroup", "%s",
                    err.msg);
+    return;
+  }
+  if (cgroup_running_rootless() && !bases_writable(&host)) {
+    if (cgroup_wants_limits(res))
+      report_finding(r, FINDING_ERROR, "linux.resources",
+                     "delegate a cgroup to this user (systemd: Delegate=yes), or drop the limits",
+                     "cgroup: the caller's cgroup is not writable by uid %u: limits cannot be "
+                     "applied",
+                     (unsigned)geteuid());
+    else
+      report_finding(r, FINDING_WARNING, "linux.cgroupsPath",
+                     "delegate a cgroup to this user (systemd: Delegate=yes)",
+                     "cgroup: the caller's cgroup is not writable by uid %u: running without a "
+                     "cgroup of its own (rootless)",
+                     (unsigned)geteuid());
+    cgroup_host_release(&host);
     return;
   }
   if (lx && lx->cgroupsPath && lx->cgroupsPath[0])

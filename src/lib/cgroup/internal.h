@@ -78,6 +78,12 @@ bool cgroup_names_equal(const char *a, const char *b);
 /* True when the comma-separated list names contains item. */
 bool cgroup_name_has(const char *names, const char *item);
 
+/* cgroup_create's rootless rule (cgroup.c): not root, or root of a user namespace other than
+ * the first, and no limits asked for beyond device rules: a cgroup it may not make is done
+ * without, with a warning. */
+bool cgroup_running_rootless(void);
+bool cgroup_wants_limits(const oci_resources *r);
+
 /* ---- paths (path.c) ------------------------------------------------------------------- */
 
 /* Lexical normalization of a cgroup path: "//a/./b/" → "/a/b", "a/../b" → "b", "" → "".

@@ -4,6 +4,8 @@
  * each requirement is held against this host, without creating anything. */
 #include <sched.h>
 #include <string.h>
+#include <sys/capability.h>
+#include <unistd.h>
 
 #include "bundle.h"
 #include "cgroup/cgroup_check.h"
@@ -18,6 +20,31 @@ static bool plan_has_userns(const struct ns_plan *plan)
     if (plan->join_flags[i] == CLONE_NEWUSER)
       return true;
   return false;
+}
+
+static bool effective_has(cap_value_t cap)
+{
+  cap_t now = cap_get_proc();
+  cap_flag_value_t v = CAP_CLEAR;
+
+  if (now == NULL)
+    return false;
+  cap_get_flag(now, cap, CAP_EFFECTIVE, &v);
+  cap_free(now);
+  return v == CAP_SET;
+}
+
+/* Namespaces other than a user namespace need CAP_SYS_ADMIN, held here or in a user namespace
+ * the container gets first (clone fails with EPERM otherwise). */
+static void check_privilege(const struct ns_plan *plan, bool in_userns, struct check_report *r)
+{
+  if ((plan->create_flags & ~CLONE_NEWUSER) == 0 || in_userns || effective_has(CAP_SYS_ADMIN))
+    return;
+  report_finding(r, FINDING_ERROR, "linux.namespaces",
+                 "run as root, or add a user namespace with uidMappings and gidMappings",
+                 "clone init: Operation not permitted: creating namespaces needs CAP_SYS_ADMIN "
+                 "(uid %u lacks it) or a user namespace",
+                 (unsigned)geteuid());
 }
 
 size_t check_bundle(const struct check_bundle_options *o, struct check_report *r)
@@ -46,6 +73,7 @@ size_t check_bundle(const struct check_bundle_options *o, struct check_report *r
     in_userns = plan_has_userns(&plan);
   if (plan.create_flags & CLONE_NEWUSER)
     check_bundle_userns(b.config, b.rootfs, r);
+  check_privilege(&plan, in_userns, r);
   ns_plan_close(&plan);
 
   check_bundle_kernel(b.config, r);
