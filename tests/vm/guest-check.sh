@@ -68,14 +68,12 @@ if ! "$SRC_ROOT/contrib/make-bundle.sh" "$bundle" sleep 1000 >/tmp/vmc/make-bund
 fi
 hugetlb=fail
 grep -qw hugetlb $CG/cgroup.controllers && [ -d /sys/kernel/mm/hugepages/hugepages-2048kB ] && hugetlb=ok
-# NAME|EXPECTED|FILTER
+# NAME|EXPECTED|FILTER: the verdicts that differ from the hybrid host's (a create costs about
+# twenty seconds under emulation, so four bundles; the integration suite has the other kinds).
 cases="unified-memory-high|ok|.linux.resources.unified = {\"memory.high\": \"50331648\"}
 unified-bad-key|fail|.linux.resources.unified = {\"nonesuch.max\": \"1\"}
 hugetlb-2MB|$hugetlb|.linux.resources.hugepageLimits = [{\"pageSize\": \"2MB\", \"limit\": 2097152}]
-net-cls-ignored|ok|.linux.resources.network = {\"classID\": 1048577}
-swappiness-ignored|ok|.linux.resources.memory = {\"swappiness\": 10}
-blkio-weight|ok|.linux.resources.blockIO = {\"weight\": 500}
-memory-pids-cpu|ok|.linux.resources.memory = {\"limit\": 67108864} | .linux.resources.pids = {\"limit\": 20} | .linux.resources.cpu = {\"shares\": 512, \"quota\": 20000, \"period\": 100000}"
+net-cls-ignored|ok|.linux.resources.network = {\"classID\": 1048577}"
 i=0
 disagree=0
 while IFS='|' read -r name expected filter; do
