@@ -89,15 +89,17 @@ bundle_table() {
 	local hard more
 	hard=$(ulimit -Hn)
 	more=$((hard + 1))
-	local sysres=fail
+	local sysres=fail userns=ok upath=linux.uidMappings seccomp=ok
 	has_cap_sys_resource && sysres=ok
+	[ -e /proc/self/ns/user ] || { userns=fail; upath='linux.namespaces[5]'; }
+	[ "$(rt_noroot features | jq .linux.seccomp.enabled)" = true ] || seccomp=fail
 	cat <<TABLE
 good-default|ok|-|.
 good-resources|ok|-|.linux.resources.memory = {"limit": 67108864} | .linux.resources.pids = {"limit": 64} | .linux.resources.cpu = {"shares": 512}
-good-seccomp|ok|-|.linux.seccomp = {"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [{"names": ["mkdirat"], "action": "SCMP_ACT_ERRNO"}]}
+good-seccomp|$seccomp|-|.linux.seccomp = {"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [{"names": ["mkdirat"], "action": "SCMP_ACT_ERRNO"}]}
 good-ambient|ok|-|.process.capabilities.inheritable = .process.capabilities.ambient
-good-userns-caps|ok|-|.linux.namespaces += [{"type": "user"}] | .linux.uidMappings = [{"containerID": 0, "hostID": 0, "size": 65536}] | .linux.gidMappings = [{"containerID": 0, "hostID": 0, "size": 65536}] | .process.capabilities.permitted += ["CAP_SYS_RESOURCE"] | .process.capabilities.bounding += ["CAP_SYS_RESOURCE"]
-bad-userns-unreachable|fail|linux.uidMappings|.linux.namespaces += [{"type": "user"}] | .linux.uidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}] | .linux.gidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]
+good-userns-caps|$userns|-|.linux.namespaces += [{"type": "user"}] | .linux.uidMappings = [{"containerID": 0, "hostID": 0, "size": 65536}] | .linux.gidMappings = [{"containerID": 0, "hostID": 0, "size": 65536}] | .process.capabilities.permitted += ["CAP_SYS_RESOURCE"] | .process.capabilities.bounding += ["CAP_SYS_RESOURCE"]
+bad-userns-unreachable|fail|$upath|.linux.namespaces += [{"type": "user"}] | .linux.uidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}] | .linux.gidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]
 warn-ambient|ok|process.capabilities.ambient|.process.capabilities.ambient = ["CAP_KILL"]
 warn-bounding|ok|process.capabilities.bounding[3]|.process.capabilities.bounding += ["CAP_SYS_RESOURCE"]
 warn-cwd-missing|ok|process.cwd|.root.readonly = false | .process.cwd = "/check-made-this/sub"
