@@ -93,6 +93,9 @@ bundle_table() {
 	has_cap_sys_resource && sysres=ok
 	[ -e /proc/self/ns/user ] || { userns=fail; upath='linux.namespaces[5]'; }
 	[ "$(rt_noroot features | jq .linux.seccomp.enabled)" = true ] || seccomp=fail
+	# v1 refuses CPUs and nodes the parent cpuset lacks; v2 takes them as a wish.
+	local cpuset=fail cpath=linux.resources.cpu
+	[ "$(cgroup_mode)" != v2 ] || { cpuset=host; cpath=-; }
 	cat <<TABLE
 good-default|ok|-|.
 good-resources|ok|-|.linux.resources.memory = {"limit": 67108864} | .linux.resources.pids = {"limit": 64} | .linux.resources.cpu = {"shares": 512}
@@ -132,6 +135,8 @@ bad-idmap-mappings|fail|mounts[7].uidMappings|.mounts += [{"destination": "/mnt"
 bad-sysctl|fail|linux.sysctl|.linux.sysctl = {"vm.swappiness": "10"}
 bad-personality|fail|linux.personality.domain|.linux.personality = {"domain": "LINUX64"}
 bad-cgroups-path|fail|linux.cgroupsPath|.linux.cgroupsPath = "/"
+bad-cpuset-cpus|$cpuset|$cpath|.linux.resources.cpu = {"cpus": "0-1000"}
+bad-cpuset-mems|$cpuset|$cpath|.linux.resources.cpu = {"mems": "0-63"}
 host-unified|host|-|.linux.resources.unified = {"pids.max": "10"}
 host-hugetlb|host|-|.linux.resources.hugepageLimits = [{"pageSize": "2MB", "limit": 2097152}]
 host-net-cls|host|-|.linux.resources.network = {"classID": 1048577}

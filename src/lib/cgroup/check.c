@@ -8,6 +8,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +17,7 @@
 
 #include "cgroup_check.h"
 #include "check/report.h"
+#include "cpu_affinity.h"
 #include "internal.h"
 #include "utils.h"
 
@@ -248,6 +250,39 @@ static void check_op(const struct host_probe *hp, const struct cg_op *op, struct
   }
 }
 
+/* v1: a cpuset cgroup takes only CPUs and memory nodes its parent has (the kernel answers
+ * EINVAL, or ERANGE past the last CPU). The parent is the caller's cpuset cgroup. */
+static void check_cpuset_subset(const struct cgroup_host *host, const char *file, const char *want,
+                                struct check_report *r)
+{
+  const struct cgroup_hierarchy *h = hierarchy_for(host, "cpuset");
+  autofree char *have = NULL;
+  cpu_set_t *want_set = NULL, *have_set = NULL;
+  size_t want_size = 0, have_size = 0;
+  ocirun_error err = {0};
+
+  if (h == NULL || want == NULL || want[0] == '\0' || cg_read(h->own, file, &have, NULL) < 0)
+    return;
+  have[strcspn(have, "\n")] = '\0';
+  /* A list this parser refuses goes to the kernel as it is: the kernel is the judge there. */
+  if (cpu_list_parse(want, &want_set, &want_size, &err) == 0 &&
+      cpu_list_parse(have, &have_set, &have_size, &err) == 0) {
+    for (size_t cpu = 0; cpu < want_size * 8; cpu++)
+      if (CPU_ISSET_S(cpu, want_size, want_set) &&
+          (cpu >= have_size * 8 || !CPU_ISSET_S(cpu, have_size, have_set))) {
+        report_finding(r, FINDING_ERROR, "linux.resources.cpu",
+                       "ask only for what the parent cgroup has",
+                       "cgroup: write %s \"%s\": %zu is not in the parent's %s \"%s\"", file, want,
+                       cpu, file, have);
+        break;
+      }
+  }
+  if (want_set)
+    CPU_FREE(want_set);
+  if (have_set)
+    CPU_FREE(have_set);
+}
+
 /* A cgroup that already exists and holds processes is refused (check_empty in cgroup.c). */
 static void check_placement(const struct cgroup_host *host, const char *inner,
                             struct check_report *r)
@@ -328,6 +363,10 @@ void cgroup_check_bundle(const oci_config *config, bool systemd_driver, struct c
   }
   if (lx && lx->cgroupsPath && lx->cgroupsPath[0])
     check_placement(&host, inner, r);
+  if (host.mode != CGROUP_MODE_V2 && res && res->cpu) {
+    check_cpuset_subset(&host, "cpuset.cpus", res->cpu->cpus, r);
+    check_cpuset_subset(&host, "cpuset.mems", res->cpu->mems, r);
+  }
   if (host.mode == CGROUP_MODE_V2)
     hp.v2_available = v2_controllers(unified_hierarchy(&host));
   if (hp.v2_available)
