@@ -176,9 +176,13 @@ static void constraints(void)
 /* A config with levels of nesting in all (the object itself is the first). */
 static char *nested(int levels)
 {
-  char *doc = malloc(200);
-  size_t n = (size_t)sprintf(doc, HEAD "\"x\": ");
+  char *doc = malloc(sizeof(HEAD "\"x\": ") + 2 * (size_t)levels);
+  size_t n;
   int i;
+
+  if (!doc)
+    abort();
+  n = (size_t)sprintf(doc, HEAD "\"x\": ");
 
   for (i = 1; i < levels; i++)
     doc[n++] = '[';
