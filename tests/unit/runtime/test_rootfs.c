@@ -340,6 +340,7 @@ static int test_dev_symlink(void)
   add_mount(c, mnt("/proc", "proc", "proc", ""));
   sh("rm -rf %s/rootfs/dev && ln -s /etc %s/rootfs/dev");
   int n = run_container(c, (struct run){.expect_error = "\"/dev\" is a symlink"});
+  oci_config_free(c);
   sh("rm -f %s/rootfs/dev && mkdir %s/rootfs/dev");
   CHECK(access("/etc/null", F_OK) < 0, "nothing was created in the host's /etc");
   return n;
@@ -368,11 +369,13 @@ static int test_devnull_symlink(void)
   /* Without it, the container's /dev/null is verified and refused. */
   n += run_container(
       c, (struct run){.no_host_devnull = true, .expect_error = "not the null device 1:3"});
+  oci_config_free(c);
   return n;
 }
 
 /* ---- validation ------------------------------------------------------------------------ */
 
+/* Frees c. */
 static void expect_invalid(oci_config *c, const char *message)
 {
   ocirun_error err = {0};
@@ -380,6 +383,7 @@ static void expect_invalid(oci_config *c, const char *message)
   CHECK(rootfs_validate(c, &err) < 0 && strcmp(err.msg, message) == 0, "validate: %s", err.msg);
   if (strcmp(err.msg, message) != 0)
     printf("#   expected: %s\n", message);
+  oci_config_free(c);
 }
 
 static void test_validate(void)
@@ -388,6 +392,7 @@ static void test_validate(void)
   oci_config *c = full_config();
 
   CHECK(rootfs_validate(c, &err) == 0, "the full config is valid (%s)", err.msg);
+  oci_config_free(c);
 
   /* Unknown words go to the filesystem as data, and data on a bind is ignored (runc). */
   c = new_config();
@@ -414,6 +419,7 @@ static void test_validate(void)
   c = new_config();
   add_mount(c, mnt("relative/dest", "tmpfs", "tmpfs", ""));
   CHECK(rootfs_validate(c, &err) == 0, "a relative destination is accepted (as runc does)");
+  oci_config_free(c);
 
   c = new_config();
   add_device(c, "x", "/dev/foo", 1, 2, -1, -1);
@@ -471,9 +477,11 @@ int main(void)
   snprintf(rootfs, sizeof(rootfs), "%s/rootfs", base);
   sh("mkdir -p %s/rootfs/proc %s/rootfs/sys %s/rootfs/dev %s/data && touch %s/rootfs/marker");
   sh("touch %s/data/inside");
-  checks_failed += run_container(full_config(), (struct run){.check = check_container_view});
+  oci_config *full = full_config();
+  checks_failed += run_container(full, (struct run){.check = check_container_view});
   checks_failed +=
-      run_container(full_config(), (struct run){.no_pivot = true, .check = check_container_view});
+      run_container(full, (struct run){.no_pivot = true, .check = check_container_view});
+  oci_config_free(full);
   checks_failed += test_dev_symlink();
   checks_failed += test_devnull_symlink();
   sh("rm -rf %s");
