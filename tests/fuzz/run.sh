@@ -5,12 +5,14 @@
 #
 # Builds the libFuzzer targets (clang, -Dfuzz=true: AddressSanitizer, UndefinedBehaviorSanitizer,
 # LeakSanitizer) and runs each for SECONDS, from a seed corpus made at run time out of the
-# runtime-spec schema fixtures (../shared/runtime-spec/schema/test) and `ocirun spec`; nothing of
-# it is committed. Prints one line a target (executions, corpus size, crashes) and exits 1 when
+# runtime-spec schema fixtures (../shared/runtime-spec/schema/test), `ocirun spec` and the
+# integration tests' bundle config (contrib/make-bundle.sh); nothing of it is committed. Prints one line a target (executions, corpus size, crashes) and exits 1 when
 # any target found a crash, a leak or a hang; the inputs that did are kept in WORK/artifacts.
 #
-# Environment: FUZZ_BUILDDIR (default <src>/build-fuzz), FUZZ_WORK (default FUZZ_BUILDDIR/work),
-# SHARED_DIR (default <src>/../shared).
+# Environment: FUZZ_BUILDDIR (default <src>/build-fuzz; any build configured with -Dfuzz=true,
+# such as CI's build-asan, whose `meson test --suite fuzz` runs this script once a target when
+# -Dfuzz_seconds is set), FUZZ_WORK (default FUZZ_BUILDDIR/work), SHARED_DIR (default
+# <src>/../shared).
 set -euo pipefail
 
 SRC=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -48,17 +50,22 @@ seed() {
 
 make_seeds() {
 	local f name spec
+	[ -d "$FIXTURES" ] || echo "$0: no runtime-spec fixtures at $FIXTURES (set SHARED_DIR); seeding from ocirun's own configs only" >&2
 	spec=$(mktemp -d)
 	"$BUILD/src/ocirun" spec --bundle "$spec" >/dev/null 2>&1 || true
-	for f in "$FIXTURES"/config/*/*.json "$spec/config.json"; do
+	mkdir "$spec/bundle"
+	"$SRC/contrib/make-bundle.sh" "$spec/bundle" >/dev/null 2>&1 || true
+	for f in "$FIXTURES"/config/*/*.json "$spec/config.json" "$spec/bundle/config.json"; do
 		[ -f "$f" ] || continue
 		name=$(basename "$(dirname "$f")")-$(basename "$f")
+		[ "$f" != "$spec/bundle/config.json" ] || name=make-bundle.json
 		seed fuzz_config "$name" <"$f"
 		jq -e '.process' "$f" >/dev/null 2>&1 && jq '.process' "$f" | seed fuzz_process "$name"
 		jq -e '.linux.resources' "$f" >/dev/null 2>&1 && jq '.linux.resources' "$f" | seed fuzz_resources "$name"
 	done
 	rm -rf "$spec"
 	for f in "$FIXTURES"/state/*/*.json; do
+		[ -f "$f" ] || continue
 		name=$(basename "$(dirname "$f")")-$(basename "$f")
 		seed fuzz_container_record "$name" <"$f"
 		# ocirun's own record: the public state plus its fields
