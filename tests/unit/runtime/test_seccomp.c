@@ -25,8 +25,12 @@
 static char scratch[64]; /* a directory of the test's own, for mkdir */
 
 /* Under AddressSanitizer (-Db_sanitize=address) the child's _exit goes through the sanitizer
- * runtime, which calls sigaltstack: the allow-lists must let it. */
-#if defined(__SANITIZE_ADDRESS__)
+ * runtime, which calls sigaltstack: the allow-lists must let it. (gcc says __SANITIZE_ADDRESS__,
+ * clang __has_feature.) */
+#ifndef __has_feature
+#define __has_feature(x) 0
+#endif
+#if defined(__SANITIZE_ADDRESS__) || __has_feature(address_sanitizer)
 #define SANITIZER_SYSCALLS ", \"sigaltstack\""
 #else
 #define SANITIZER_SYSCALLS ""
