@@ -1,8 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-or-later
 #
-# Installs from Debian 12 what ocirun needs to build and to run its tests: the compiler and meson,
-# the libraries' development files, and what the integration suites use (bats, a static busybox
+# Installs from Debian 12 what ocirun needs to build and to run its tests: the compilers (gcc;
+# clang for the sanitizer lane and the fuzz targets) and meson, the libraries' development files, and what the integration suites use (bats, a static busybox
 # for the test bundles, jq, python3 for the console-socket receiver, iproute2, util-linux, procps).
 # Idempotent: when everything is already installed it does nothing (and needs no network).
 # Runs without a terminal; as root, or through sudo when that is available.
@@ -16,6 +16,9 @@ packages=(
 	bats busybox-static jq iproute2 util-linux procps
 	# style
 	clang-format git
+	# the sanitizer lane and the libFuzzer targets (contrib/test.sh): clang with its runtimes,
+	# llvm-symbolizer for readable reports
+	clang libclang-rt-14-dev llvm
 )
 
 missing=()

@@ -19,5 +19,23 @@ fi
 contrib/build.sh || exit 1
 meson test -C build --print-errorlogs --num-processes 1
 status=$?
-python3 tests/summarize.py build/meson-logs/testlog.json || status=1
+
+# The sanitizer lane (docs/security.md, "Sanitizers and fuzzing"): a second tree, build-asan,
+# built by clang with AddressSanitizer, UndefinedBehaviorSanitizer and LeakSanitizer. The unit
+# tests and the bats suites run against the sanitized ocirun (a report fails the test during
+# which it was written), and each libFuzzer target fuzzes for FUZZ_SECONDS (default 30) from a
+# seed corpus; a crash, a leak or a hang fails it.
+FUZZ_SECONDS=${FUZZ_SECONDS:-30}
+if [ ! -f build-asan/build.ninja ]; then
+	CC=clang meson setup build-asan -Dwerror=true -Db_sanitize=address,undefined \
+		-Db_lundef=false -Dfuzz=true -Dfuzz_seconds="$FUZZ_SECONDS" >/dev/null || exit 1
+else
+	meson configure build-asan -Dfuzz_seconds="$FUZZ_SECONDS" >/dev/null || exit 1
+fi
+ninja -C build-asan || exit 1
+rm -rf build-asan/sanitizer-logs
+meson test -C build-asan --print-errorlogs --num-processes 1 \
+	--suite unit --suite ocispec --suite integration --suite fuzz || status=1
+
+python3 tests/summarize.py build/meson-logs/testlog.json build-asan/meson-logs/testlog.json || status=1
 exit $status

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
-"""Counts individual test results from meson's testlog.json: each TAP test point of a bats
-suite counts once, a plain (non-TAP) test program counts once. Prints the closing line
+"""Counts individual test results from meson's testlog.json (one or several: CI gives the
+main build's and the sanitizer lane's): each TAP test point of a bats suite counts once, a plain
+(non-TAP) test program counts once (a fuzz target too). Prints the closing line
 "N passed, N failed, N skipped" and exits non-zero when anything failed."""
 import json
 import re
@@ -24,7 +25,20 @@ def count_tap(stdout):
     return passed, failed, skipped
 
 
-def main(path):
+def main(paths):
+    """Prints a line per testlog.json when given several, then the total."""
+    total = [0, 0, 0]
+    for path in paths:
+        counts = count_file(path)
+        if len(paths) > 1:
+            print(f"{path}: {counts[0]} passed, {counts[1]} failed, {counts[2]} skipped")
+        total = [a + b for a, b in zip(total, counts)]
+    passed, failed, skipped = total
+    print(f"{passed} passed, {failed} failed, {skipped} skipped")
+    return 1 if failed else 0
+
+
+def count_file(path):
     passed = failed = skipped = 0
     with open(path) as f:
         for line in f:
@@ -44,9 +58,8 @@ def main(path):
                 skipped += 1
             else:
                 failed += 1
-    print(f"{passed} passed, {failed} failed, {skipped} skipped")
-    return 1 if failed else 0
+    return passed, failed, skipped
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1] if len(sys.argv) > 1 else "build/meson-logs/testlog.json"))
+    sys.exit(main(sys.argv[1:] or ["build/meson-logs/testlog.json"]))
