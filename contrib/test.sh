@@ -32,7 +32,11 @@ if [ ! -f build-asan/build.ninja ]; then
 else
 	meson configure build-asan -Dfuzz_seconds="$FUZZ_SECONDS" >/dev/null || exit 1
 fi
-ninja -C build-asan || exit 1
+if ! ninja -C build-asan; then
+	echo "contrib/test.sh: the sanitizer lane's tree (build-asan) does not build" >&2
+	python3 tests/summarize.py build/meson-logs/testlog.json
+	exit 1
+fi
 rm -rf build-asan/sanitizer-logs
 meson test -C build-asan --print-errorlogs --num-processes 1 \
 	--suite unit --suite ocispec --suite integration --suite fuzz || status=1
