@@ -78,9 +78,9 @@ static __attribute__((noreturn)) void intermediate_main(struct init_args *args)
   _exit(0);
 }
 
-static bool deny_setgroups(void)
+/* Root of the current user namespace writes any map; anyone else only their own id. */
+static bool unprivileged_writer(void)
 {
-  /* An unprivileged writer of gid_map must deny setgroups first; root need not. */
   return geteuid() != 0;
 }
 
@@ -102,7 +102,7 @@ static int run_intermediate(struct init_args *args, int parent_sock, int child_s
       goto fail;
     switch (msg.type) {
     case SYNC_USERMAP_PLS:
-      if (ns_write_id_maps(mid, args->config->linux, deny_setgroups(), err) < 0 ||
+      if (ns_write_id_maps(mid, args->config->linux, unprivileged_writer(), err) < 0 ||
           sync_send(parent_sock, SYNC_USERMAP_ACK, 0, err) < 0)
         goto fail;
       break;
@@ -157,7 +157,7 @@ static int serve_init(struct init_args *args, pid_t init, bool write_maps, ociru
 {
   struct sync_msg msg;
 
-  if (write_maps && ns_write_id_maps(init, args->config->linux, deny_setgroups(), err) < 0)
+  if (write_maps && ns_write_id_maps(init, args->config->linux, unprivileged_writer(), err) < 0)
     return -1;
   /* Before the init goes on: it unshares its cgroup namespace only once it sits here. */
   if (args->cgroup && cgroup_enter(args->cgroup, init, err) < 0)

@@ -14,6 +14,7 @@
 
 #include "internal.h"
 #include "log.h"
+#include "rootless.h"
 #include "state.h"
 #include "utils.h"
 
@@ -288,19 +289,10 @@ static int apply(const struct cgroup *cg, const oci_resources *r, enum cg_plan_k
 }
 
 /* Not root, or root of a user namespace other than the first (rootless Podman): cgroupfs is
- * most likely not ours to write. */
+ * most likely not ours to write. The --rootless decision (rootless.h). */
 bool cgroup_running_rootless(void)
 {
-  autofree char *map = NULL;
-  unsigned long inside, outside, count;
-
-  if (geteuid() != 0)
-    return true;
-  if (read_file_at(AT_FDCWD, "/proc/self/uid_map", &map, NULL, NULL) < 0)
-    return false;
-  if (sscanf(map, "%lu %lu %lu", &inside, &outside, &count) != 3)
-    return false;
-  return !(inside == 0 && outside == 0 && count == 4294967295UL);
+  return rootless_active();
 }
 
 /* Anything beyond the device rules (which rootless runc ignores as well). */
