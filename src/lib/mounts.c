@@ -1190,6 +1190,20 @@ static int mount_cgroup(const struct mount_env *env, const struct oci_mount *m,
 
 /* ---- one config mount -------------------------------------------------------------- */
 
+/* A user namespace may mount sysfs only with a network namespace of its own; without one
+ * (rootless, no netns) the host's /sys is bound recursively instead, with the same flags, as
+ * runc does. */
+static int sysfs_as_bind(const struct mount_env *env, const struct oci_mount *m,
+                         struct mount_options *opts, ocirun_error *err)
+{
+  struct oci_mount bind = *m;
+
+  error_clear(err);
+  bind.source = "/sys";
+  opts->flags |= MS_BIND | MS_REC;
+  return mount_bind(env, &bind, opts, err);
+}
+
 int mount_config_entry(const struct mount_env *env, const struct oci_mount *m, int *deferred_ro,
                        ocirun_error *err)
 {
@@ -1212,6 +1226,8 @@ int mount_config_entry(const struct mount_env *env, const struct oci_mount *m, i
     rc = mount_cgroup(env, m, &opts, err);
   else
     rc = mount_filesystem(env, m, &opts, deferred_ro, err);
+  if (rc < 0 && err->errnum == EPERM && m->type && strcmp(m->type, "sysfs") == 0)
+    rc = sysfs_as_bind(env, m, &opts, err);
   mount_options_free(&opts);
   if (rc < 0)
     return error_prefix(err, "mount \"%s\" on \"%s\"", what, m->destination);
