@@ -40,7 +40,9 @@ static __attribute__((noreturn)) void intermediate_main(struct init_args *args)
   int create = args->plan.create_flags;
   pid_t init;
 
-  prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+  /* Dumpable only while an unprivileged parent writes the id maps (see init_main). */
+  if (!(create & CLONE_NEWUSER))
+    prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
   close_parent_fds(args);
   if (ns_plan_join(&args->plan, &err) < 0)
     child_fail(args->sync_fd, &err);
@@ -53,6 +55,7 @@ static __attribute__((noreturn)) void intermediate_main(struct init_args *args)
     if (sync_send(args->sync_fd, SYNC_USERMAP_PLS, 0, &err) < 0 ||
         sync_expect(args->sync_fd, SYNC_USERMAP_ACK, &msg, &err) < 0)
       child_fail(args->sync_fd, &err);
+    prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
     ns_become_root();
   }
   /* The cgroup namespace is unshared by the init once it sits in its cgroup. */

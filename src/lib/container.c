@@ -485,7 +485,8 @@ int container_delete(const char *root, const char *id, bool force, ocirun_error 
   if (validate_container_id(id, err) < 0)
     return -1;
   if (container_load(root, id, &c, err) < 0) {
-    if (!force)
+    /* Another user's container stays another user's, --force or not. */
+    if (!force || err->errnum == EACCES)
       return -1;
     /* --force on a missing or half-made container: remove whatever is there. */
     rootfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
