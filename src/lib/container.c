@@ -19,6 +19,7 @@
 #include "cgroup/cgroup.h"
 #include "hooks.h"
 #include "id.h"
+#include "idmapped.h"
 #include "log.h"
 #include "process.h"
 #include "rootfs.h"
@@ -176,6 +177,9 @@ static int prepare_create(const struct create_options *opts, struct create_resou
     return -1;
   if (ns_plan_make(r->config, &args->plan, err) < 0)
     return -1;
+  for (size_t i = 0; i < r->config->mounts_len; i++)
+    if (idmapped_wanted(r->config->mounts[i]) && idmapped_validate(r->config, i, err) < 0)
+      return -1;
   args->in_userns = (args->plan.create_flags & CLONE_NEWUSER) != 0;
   for (int i = 0; i < args->plan.njoin; i++)
     if (args->plan.join_flags[i] == CLONE_NEWUSER)
@@ -229,6 +233,7 @@ int container_create(const struct create_options *opts, pid_t *pid, ocirun_error
 {
   struct create_resources r = {.rootfd = -1, .fifo_dirfd = -1, .console_sock = -1, .devnull = -1};
   struct init_args args = {.fifo_dirfd = -1, .console_sock = -1, .host_devnull = -1};
+  int *idmapped_trees = NULL;
   int ret = -1;
 
   r.c.dirfd = -1;
@@ -251,6 +256,9 @@ int container_create(const struct create_options *opts, pid_t *pid, ocirun_error
   args.close_in_child[args.nclose++] = r.c.dirfd;
 
   log_debug("create %s: bundle %s, rootfs %s", opts->id, r.b.dir, r.b.rootfs);
+  if (idmapped_prepare(r.config, r.b.dir, &idmapped_trees, err) < 0)
+    goto out;
+  args.idmapped_trees = idmapped_trees;
   if (bootstrap_spawn(&args, pid, err) < 0)
     goto out;
   log_debug("create %s: init %d ready", opts->id, (int)*pid);
@@ -264,6 +272,7 @@ int container_create(const struct create_options *opts, pid_t *pid, ocirun_error
   ret = 0;
 out:
   ns_plan_close(&args.plan);
+  idmapped_release(idmapped_trees, r.config ? r.config->mounts_len : 0);
   release_resources(&r, ret < 0);
   return ret;
 }

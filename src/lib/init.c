@@ -129,6 +129,7 @@ static int setup_filesystem(struct init_args *args, ocirun_error *err)
       .in_userns = args->in_userns,
       .console_fd = -1,
       .host_devnull = args->host_devnull,
+      .idmapped_trees = args->idmapped_trees,
   };
 
   if (!args->plan.mount_ns)
