@@ -68,6 +68,8 @@ int main(int argc, char **argv)
       {"debug", 0, OPT_BOOL, &g.debug, "log debug messages"},
       {"systemd-cgroup", 0, OPT_BOOL, &g.systemd_cgroup, "use the systemd cgroup driver"},
       {"rootless", 0, OPT_STRING, &g.rootless, "rootless mode: true, false or auto"},
+      {"cgroup-manager", 0, OPT_STRING, &g.cgroup_manager,
+       "cgroupfs, systemd or disabled (crun's flag; Podman passes it for --cgroups disabled)"},
       {"criu", 0, OPT_STRING, &g.criu, "path to criu (for checkpoint/restore)"},
       {"version", 'v', OPT_BOOL, &version, NULL},
       {0},
@@ -91,6 +93,12 @@ int main(int argc, char **argv)
   if (strcmp(g.rootless, "auto") != 0 && strcmp(g.rootless, "true") != 0 &&
       strcmp(g.rootless, "false") != 0)
     return cli_fail("invalid --rootless value \"%s\": true, false or auto", g.rootless);
+  if (g.cgroup_manager && strcmp(g.cgroup_manager, "cgroupfs") != 0 &&
+      strcmp(g.cgroup_manager, "systemd") != 0 && strcmp(g.cgroup_manager, "disabled") != 0)
+    return cli_fail("invalid --cgroup-manager value \"%s\": cgroupfs, systemd or disabled",
+                    g.cgroup_manager);
+  if (g.cgroup_manager && strcmp(g.cgroup_manager, "systemd") == 0)
+    g.systemd_cgroup = true;
   rootless_set_mode(strcmp(g.rootless, "true") == 0    ? ROOTLESS_TRUE
                     : strcmp(g.rootless, "false") == 0 ? ROOTLESS_FALSE
                                                        : ROOTLESS_AUTO);

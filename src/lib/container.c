@@ -200,7 +200,9 @@ static int acquire_create(const struct create_options *opts, struct create_resou
   r->c.record = new_record(opts->id, r->b.dir, r->b.rootfs, r->config, opts->systemd_cgroup);
   /* exec follows the init: no new session keyring for its processes either */
   r->c.record->noNewKeyring = r->c.record->has_noNewKeyring = opts->no_new_keyring;
-  if (cgroup_create(r->config, opts->id, opts->systemd_cgroup, &r->cgroup, err) < 0)
+  if (opts->no_cgroup)
+    r->cgroup = cgroup_none(r->config);
+  else if (cgroup_create(r->config, opts->id, opts->systemd_cgroup, &r->cgroup, err) < 0)
     return -1;
   r->c.record->cgroup = cgroup_to_record(r->cgroup);
   if (write_file_atomic(r->c.dirfd, CONFIG_COPY, r->b.raw, strlen(r->b.raw), 0600, err) < 0)

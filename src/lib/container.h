@@ -19,6 +19,7 @@ struct create_options {
   bool no_new_keyring;
   int preserve_fds;
   bool systemd_cgroup;
+  bool no_cgroup; /* --cgroup-manager disabled: the container gets no cgroup of its own */
   bool detached; /* false only for `run` in the foreground */
 };
 

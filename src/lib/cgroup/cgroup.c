@@ -303,6 +303,21 @@ bool cgroup_wants_limits(const oci_resources *r)
                (r->rdma && r->rdma->len) || (r->unified && r->unified->len));
 }
 
+struct cgroup *cgroup_none(const oci_config *config)
+{
+  const oci_resources *r = config && config->linux ? config->linux->resources : NULL;
+  struct cgroup_host host = {0};
+  struct cgroup *cg = xcalloc(1, sizeof(*cg));
+
+  if (cgroup_host_detect(&host, NULL) == 0) {
+    cg->mode = host.mode;
+    cgroup_host_release(&host);
+  }
+  if (cgroup_wants_limits(r))
+    log_warning("cgroup manager \"disabled\": linux.resources are not applied");
+  return cg;
+}
+
 int cgroup_create(const oci_config *config, const char *id, bool systemd_driver,
                   struct cgroup **out, ocirun_error *err)
 {
