@@ -53,9 +53,14 @@ setup_file() {
 teardown_file() {
 	[ -n "${PR_USER:-}" ] || return 0
 	as_user podman rm -af -t 0 >/dev/null 2>&1 || true
-	# the user's own processes (Podman's pause process, conmon), by pid
-	pgrep -U "$PR_USER" | while read -r pid; do kill -KILL "$pid" 2>/dev/null || true; done
-	userdel "$PR_USER" 2>/dev/null || true
+	# the user's own processes (Podman's pause process, conmon), by pid, until none is left
+	local pid i
+	for ((i = 0; i < 50; i++)); do
+		pgrep -U "$PR_USER" >/dev/null || break
+		for pid in $(pgrep -U "$PR_USER"); do kill -KILL "$pid" 2>/dev/null || true; done
+		sleep 0.1
+	done
+	userdel -f "$PR_USER" 2>/dev/null || true
 	sed -i "/^$PR_USER:/d" /etc/subuid /etc/subgid
 	remove_cl_tmp
 }

@@ -23,10 +23,15 @@ setup_file() {
 
 teardown_file() {
 	[ -n "${RL_USER:-}" ] || return 0
-	local u
+	local u pid i
 	for u in "$RL_USER" "$RL_OTHER"; do
-		pkill -KILL -U "$u" 2>/dev/null || true
-		userdel "$u" 2>/dev/null || true
+		# whatever still runs as the user (nothing, normally), by pid, until none is left
+		for ((i = 0; i < 50; i++)); do
+			pgrep -U "$u" >/dev/null || break
+			for pid in $(pgrep -U "$u"); do kill -KILL "$pid" 2>/dev/null || true; done
+			sleep 0.1
+		done
+		userdel -f "$u" 2>/dev/null || true
 		sed -i "/^$u:/d" /etc/subuid /etc/subgid
 	done
 }
