@@ -40,9 +40,7 @@ static __attribute__((noreturn)) void intermediate_main(struct init_args *args)
   int create = args->plan.create_flags;
   pid_t init;
 
-  /* Dumpable only while an unprivileged parent writes the id maps (see init_main). */
-  if (!(create & CLONE_NEWUSER))
-    prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+  prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
   close_parent_fds(args);
   if (ns_plan_join(&args->plan, &err) < 0)
     child_fail(args->sync_fd, &err);
@@ -52,6 +50,10 @@ static __attribute__((noreturn)) void intermediate_main(struct init_args *args)
       error_set(&err, errno, "unshare user namespace");
       child_fail(args->sync_fd, &err);
     }
+    /* /proc/PID of a non-dumpable process belongs to root: an unprivileged parent could not
+     * write our maps. Dumpable for that exchange only, as runc does. */
+    if (args->unprivileged)
+      prctl(PR_SET_DUMPABLE, 1, 0, 0, 0);
     if (sync_send(args->sync_fd, SYNC_USERMAP_PLS, 0, &err) < 0 ||
         sync_expect(args->sync_fd, SYNC_USERMAP_ACK, &msg, &err) < 0)
       child_fail(args->sync_fd, &err);
@@ -63,8 +65,15 @@ static __attribute__((noreturn)) void intermediate_main(struct init_args *args)
     error_set(&err, errno, "unshare namespaces");
     child_fail(args->sync_fd, &err);
   }
-  if ((create & CLONE_NEWTIME) && ns_write_time_offsets(args->config->linux, &err) < 0)
-    child_fail(args->sync_fd, &err);
+  if (create & CLONE_NEWTIME) {
+    /* The same for our own timens_offsets, which an unprivileged user may not open while
+     * /proc/self belongs to root. */
+    if (args->unprivileged)
+      prctl(PR_SET_DUMPABLE, 1, 0, 0, 0);
+    if (ns_write_time_offsets(args->config->linux, &err) < 0)
+      child_fail(args->sync_fd, &err);
+    prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+  }
 
   init = clone_fork(CLONE_PARENT);
   if (init < 0) {
@@ -199,6 +208,8 @@ int bootstrap_spawn(struct init_args *args, pid_t *init_pid, ocirun_error *err)
   int sv[2];
   pid_t init = -1;
   int ret;
+
+  args->unprivileged = unprivileged_writer();
 
   if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
     return error_set(err, errno, "socketpair");

@@ -33,6 +33,7 @@ struct init_args {
   int sync_fd;               /* the child's end of the socketpair (set by bootstrap) */
   int host_devnull;          /* O_PATH /dev/null of the host, for masking */
   const int *idmapped_trees; /* per mount: a detached idmapped tree or -1 (idmapped.h) */
+  bool unprivileged;         /* set by bootstrap: the parent is not root (see init_main) */
   int close_in_child[8];     /* the parent's own fds the children must close first */
   int nclose;
 };

@@ -169,8 +169,10 @@ void init_main(struct init_args *args)
 
   /* Nothing of the runtime may be ptraced or read through /proc while it is in here. An
    * unprivileged parent still has to write this process's id maps (before SYNC_PREPARED),
-   * which the kernel refuses once /proc/PID belongs to root: then only after them. */
-  bool maps_pending = (args->plan.create_flags & CLONE_NEWUSER) && !args->plan.needs_intermediate;
+   * which the kernel refuses once /proc/PID belongs to root: then only after them. This init
+   * joined nothing (fast path): its new namespaces hold no other process meanwhile. */
+  bool maps_pending = args->unprivileged && (args->plan.create_flags & CLONE_NEWUSER) &&
+                      !args->plan.needs_intermediate;
   if (!maps_pending)
     prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
   for (int i = 0; i < args->nclose; i++)

@@ -295,3 +295,18 @@ state_root_of() {
 	[ -z "$(test_pids)" ]
 	[ -z "$(find "$(state_root_of "$RL_USER")" -mindepth 1 2>/dev/null)" ]
 }
+
+@test "a time namespace (maps written for the intermediate process) with several ranges" {
+	requires newuidmap newgidmap
+	[ -e /proc/self/ns/time ] || skip "needs a kernel with time namespaces"
+	update_config '.linux.namespaces += [{"type": "time"}]
+		| .linux.timeOffsets = {"monotonic": {"secs": 86400, "nanosecs": 0}}
+		| .linux.uidMappings += [{"containerID": 1, "hostID": $subuid, "size": 65536}]
+		| .linux.gidMappings += [{"containerID": 1, "hostID": $subgid, "size": 65536}]' \
+		--argjson subuid "$SUB_UID" --argjson subgid "$SUB_GID"
+	set_args sh -c 'wc -l </proc/self/uid_map; cat /proc/self/timens_offsets'
+	rl "$RL_USER" run "$ID"
+	assert_status 0
+	[ "${lines[0]}" = 2 ]
+	[ "$(squeeze "${lines[1]}")" = "monotonic 86400 0" ]
+}

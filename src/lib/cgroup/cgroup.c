@@ -278,7 +278,9 @@ static int apply(const struct cgroup *cg, const oci_resources *r, enum cg_plan_k
   if (ret == 0)
     ret = cg_plan_execute(cg, &plan, err);
   cg_plan_release(&plan);
-  if (ret == 0 && cg->mode == CGROUP_MODE_V2 && kind == CG_PLAN_CREATE) {
+  /* The eBPF device filter needs CAP_BPF or CAP_SYS_ADMIN of the host: rootless, the device
+   * rules are left out, as runc leaves them (the user namespace keeps mknod away anyway). */
+  if (ret == 0 && cg->mode == CGROUP_MODE_V2 && kind == CG_PLAN_CREATE && !rootless_active()) {
     autofree struct cg_device_rule *rules = NULL;
     size_t n = 0;
     if (cg_device_rules(r, true, &rules, &n, err) < 0)
@@ -355,6 +357,9 @@ int cgroup_create(const oci_config *config, const char *id, bool systemd_driver,
       return 0;
     }
     cgroup_free(cg);
+    if (denied && rootless_active())
+      return error_prefix(err, "rootless: linux.resources sets limits, which need a cgroup this "
+                               "user can write (a delegated cgroup v2 subtree)");
     return -1;
   }
   cgroup_host_release(&host);
