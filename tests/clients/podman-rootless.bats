@@ -95,7 +95,7 @@ requires_nocgroups_flag() {
 		sh -c 'id -u; head -n 1 /proc/self/uid_map'
 	assert_status 0
 	[ "${lines[0]}" = 0 ]
-	[ "$(echo ${lines[1]})" = "0 $(id -u "$PR_USER") 1" ]
+	[ "$(awk '{ $1 = $1; print }' <<<"${lines[1]}")" = "0 $(id -u "$PR_USER") 1" ]
 }
 
 @test "rootless podman run --rm with Podman's cgroupfs manager (no writable cgroup here)" {

@@ -210,7 +210,7 @@ state_root_of() {
 	rl "$RL_OTHER" --root "$root" delete --force "$ID"
 	assert_status nonzero
 	rl "$RL_OTHER" --root "$root" list -q
-	[ -z "$(grep -x "$ID" <<<"$output")" ]
+	[ "$(grep -cx "$ID" <<<"$output" || true)" = 0 ]
 	# nothing happened to it
 	proc_alive "$pid"
 	[ "$(rl_state "$RL_USER" "$ID" status)" = running ]
