@@ -177,9 +177,6 @@ static int prepare_create(const struct create_options *opts, struct create_resou
     return -1;
   if (ns_plan_make(r->config, &args->plan, err) < 0)
     return -1;
-  for (size_t i = 0; i < r->config->mounts_len; i++)
-    if (idmapped_wanted(r->config->mounts[i]) && idmapped_validate(r->config, i, err) < 0)
-      return -1;
   args->in_userns = (args->plan.create_flags & CLONE_NEWUSER) != 0;
   for (int i = 0; i < args->plan.njoin; i++)
     if (args->plan.join_flags[i] == CLONE_NEWUSER)

@@ -48,32 +48,52 @@ static bool is_bind(const oci_mount *m)
          has_option(m, "rbind");
 }
 
+/* Where the config asks for the idmap: "options[j]" or "uidMappings". */
+static void idmap_path(const oci_mount *m, size_t i, char *buf, size_t len)
+{
+  for (size_t j = 0; j < m->options_len; j++)
+    if (strcmp(m->options[j], "idmap") == 0 || strcmp(m->options[j], "ridmap") == 0) {
+      snprintf(buf, len, "mounts[%zu].options[%zu]", i, j);
+      return;
+    }
+  snprintf(buf, len, "mounts[%zu].%s", i, m->uidMappings_len ? "uidMappings" : "gidMappings");
+}
+
 int idmapped_validate(const oci_config *config, size_t i, ocirun_error *err)
 {
   const oci_mount *m = config->mounts[i];
   const oci_linux *lx = config->linux;
+  char path[64];
 
+  idmap_path(m, i, path, sizeof(path));
   if (!is_bind(m))
-    return error_set(err, 0,
-                     "config.json: mounts[%zu]: idmapped mounts are only supported for "
-                     "bind mounts",
-                     i);
+    return error_set(err, 0, "config.json: %s: idmapped mounts are only supported for bind mounts",
+                     path);
   if ((m->uidMappings_len > 0) != (m->gidMappings_len > 0))
     return error_set(err, 0,
-                     "config.json: mounts[%zu]: an idmapped mount needs both uidMappings "
-                     "and gidMappings",
-                     i);
+                     "config.json: mounts[%zu].%s: required with %s: an idmapped mount "
+                     "needs both",
+                     i, m->uidMappings_len ? "gidMappings" : "uidMappings",
+                     m->uidMappings_len ? "uidMappings" : "gidMappings");
   if (m->uidMappings_len == 0 &&
       (lx == NULL || lx->uidMappings_len == 0 || lx->gidMappings_len == 0))
     return error_set(err, 0,
-                     "config.json: mounts[%zu]: \"idmap\" without mappings of its own "
-                     "takes linux.uidMappings and linux.gidMappings, which are not set",
-                     i);
+                     "config.json: %s: \"idmap\" without mappings of its own takes "
+                     "linux.uidMappings and linux.gidMappings, which are not set",
+                     path);
   if (!idmapped_supported())
     return error_set(err, ENOSYS,
-                     "config.json: mounts[%zu]: idmapped mounts need mount_setattr "
-                     "(Linux 5.12), which this kernel does not have",
-                     i);
+                     "config.json: %s: idmapped mounts need mount_setattr (Linux "
+                     "5.12), which this kernel does not have",
+                     path);
+  return 0;
+}
+
+int idmapped_validate_all(const oci_config *config, ocirun_error *err)
+{
+  for (size_t i = 0; i < config->mounts_len; i++)
+    if (idmapped_wanted(config->mounts[i]) && idmapped_validate(config, i, err) < 0)
+      return -1;
   return 0;
 }
 

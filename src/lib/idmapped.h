@@ -23,6 +23,9 @@ bool idmapped_wanted(const oci_mount *m);
  * namespace's in linux, the kernel able. */
 int idmapped_validate(const oci_config *config, size_t i, ocirun_error *err);
 
+/* idmapped_validate for every mount that wants an idmap (bundle_validate calls it). */
+int idmapped_validate_all(const oci_config *config, ocirun_error *err);
+
 /* One detached, idmapped tree per idmapped mount, -1 for every other: *fds gets
  * config->mounts_len entries. Sources relative to bundle. */
 int idmapped_prepare(const oci_config *config, const char *bundle, int **fds, ocirun_error *err);
