@@ -2,8 +2,10 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 #
 # Installs from Debian 12 what ocirun needs to build and to run its tests: the compilers (gcc;
-# clang for the sanitizer lane and the fuzz targets) and meson, the libraries' development files, and what the integration suites use (bats, a static busybox
-# for the test bundles, jq, python3 for the console-socket receiver, iproute2, util-linux, procps).
+# clang for the sanitizer lane and the fuzz targets) and meson, the libraries' development files,
+# and what the integration suites use (bats, a static busybox for the test bundles, jq, python3
+# for the console-socket receiver, iproute2, util-linux, procps, uidmap and passwd for the
+# rootless suite).
 # Idempotent: when everything is already installed it does nothing (and needs no network).
 # Runs without a terminal; as root, or through sudo when that is available.
 set -euo pipefail
@@ -14,6 +16,8 @@ packages=(
 	libyajl-dev libseccomp-dev libcap-dev libmnl-dev
 	# tests
 	bats busybox-static jq iproute2 util-linux procps
+	# rootless.bats: newuidmap/newgidmap, and useradd/userdel for its test users
+	uidmap passwd
 	# style
 	clang-format git
 	# the sanitizer lane and the libFuzzer targets (contrib/test.sh): clang with its runtimes,

@@ -9,6 +9,7 @@
 #include "cli/cli.h"
 #include "config.h"
 #include "log.h"
+#include "rootless.h"
 #include "sealed_exe.h"
 #include "utils.h"
 
@@ -38,20 +39,6 @@ static void print_usage(const struct cli_option *opts)
          "print the version");
 }
 
-/* True inside a user namespace other than the initial one (rootless Podman runs us as uid 0
- * there): the initial namespace maps the whole id range onto itself. */
-static bool in_user_namespace(void)
-{
-  autofree char *map = NULL;
-  unsigned long long inside, outside, count;
-
-  if (read_file_at(AT_FDCWD, "/proc/self/uid_map", &map, NULL, NULL) < 0)
-    return false;
-  if (sscanf(map, "%llu %llu %llu", &inside, &outside, &count) != 3)
-    return false;
-  return !(inside == 0 && outside == 0 && count == 4294967295ULL);
-}
-
 /* runc's rule: $XDG_RUNTIME_DIR/ocirun when it is set and we are an unprivileged user, or
  * root of a user namespace whose $USER is not root; else /run/ocirun. */
 static const char *default_root(void)
@@ -59,8 +46,8 @@ static const char *default_root(void)
   const char *xdg = getenv("XDG_RUNTIME_DIR");
   const char *user = getenv("USER");
   static char buf[4096];
-  bool honor_xdg =
-      geteuid() != 0 || (in_user_namespace() && (user == NULL || strcmp(user, "root") != 0));
+  bool honor_xdg = geteuid() != 0 ||
+                   (rootless_in_user_namespace() && (user == NULL || strcmp(user, "root") != 0));
 
   if (honor_xdg && xdg && xdg[0]) {
     snprintf(buf, sizeof(buf), "%s/ocirun", xdg);
@@ -74,12 +61,15 @@ int main(int argc, char **argv)
   struct global_options g = {.root = default_root(), .log_format = "text", .rootless = "auto"};
   bool version = false;
   const struct cli_option opts[] = {
-      {"root", 0, OPT_STRING, &g.root, "state directory (default /run/ocirun)"},
+      {"root", 0, OPT_STRING, &g.root,
+       "state directory (default /run/ocirun, or $XDG_RUNTIME_DIR/ocirun rootless)"},
       {"log", 0, OPT_STRING, &g.log, "log file (default: stderr only)"},
       {"log-format", 0, OPT_STRING, &g.log_format, "log format: text or json"},
       {"debug", 0, OPT_BOOL, &g.debug, "log debug messages"},
       {"systemd-cgroup", 0, OPT_BOOL, &g.systemd_cgroup, "use the systemd cgroup driver"},
       {"rootless", 0, OPT_STRING, &g.rootless, "rootless mode: true, false or auto"},
+      {"cgroup-manager", 0, OPT_STRING, &g.cgroup_manager,
+       "cgroupfs, systemd or disabled (crun's flag; Podman passes it for --cgroups disabled)"},
       {"criu", 0, OPT_STRING, &g.criu, "path to criu (for checkpoint/restore)"},
       {"version", 'v', OPT_BOOL, &version, NULL},
       {0},
@@ -103,6 +93,15 @@ int main(int argc, char **argv)
   if (strcmp(g.rootless, "auto") != 0 && strcmp(g.rootless, "true") != 0 &&
       strcmp(g.rootless, "false") != 0)
     return cli_fail("invalid --rootless value \"%s\": true, false or auto", g.rootless);
+  if (g.cgroup_manager && strcmp(g.cgroup_manager, "cgroupfs") != 0 &&
+      strcmp(g.cgroup_manager, "systemd") != 0 && strcmp(g.cgroup_manager, "disabled") != 0)
+    return cli_fail("invalid --cgroup-manager value \"%s\": cgroupfs, systemd or disabled",
+                    g.cgroup_manager);
+  if (g.cgroup_manager && strcmp(g.cgroup_manager, "systemd") == 0)
+    g.systemd_cgroup = true;
+  rootless_set_mode(strcmp(g.rootless, "true") == 0    ? ROOTLESS_TRUE
+                    : strcmp(g.rootless, "false") == 0 ? ROOTLESS_FALSE
+                                                       : ROOTLESS_AUTO);
   if (log_init(g.log, strcmp(g.log_format, "json") == 0, g.debug) < 0)
     return cli_fail("open log file \"%s\": %m", g.log);
   if (pos >= argc) {

@@ -15,6 +15,7 @@ struct global_options {
   bool debug;
   bool systemd_cgroup;
   const char *rootless;
+  const char *cgroup_manager; /* crun's --cgroup-manager: cgroupfs, systemd, disabled; or NULL */
   const char *criu;
 };
 

@@ -45,6 +45,7 @@ void create_options_fill(struct create_options *co, const struct create_flags *f
       .no_new_keyring = f->no_new_keyring,
       .preserve_fds = f->preserve_fds,
       .systemd_cgroup = g->systemd_cgroup,
+      .no_cgroup = g->cgroup_manager && strcmp(g->cgroup_manager, "disabled") == 0,
       .detached = true,
   };
 }

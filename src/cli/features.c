@@ -6,6 +6,7 @@
 
 #include "capabilities.h"
 #include "cli.h"
+#include "idmapped.h"
 #include "json.h"
 #include "mounts.h"
 #include "namespaces.h"
@@ -81,7 +82,7 @@ static void fill_seccomp(oci_features_linux *lx)
   sc->supportedFlags_len = n;
 }
 
-/* What is not built yet says so, rather than being left out. */
+/* What is not built yet says so, rather than being left out; idmap says what the kernel can. */
 static void fill_not_supported(oci_features_linux *lx)
 {
   lx->apparmor = xcalloc(1, sizeof(*lx->apparmor));
@@ -93,14 +94,24 @@ static void fill_not_supported(oci_features_linux *lx)
   lx->mountExtensions = xcalloc(1, sizeof(*lx->mountExtensions));
   lx->mountExtensions->idmap = xcalloc(1, sizeof(*lx->mountExtensions->idmap));
   lx->mountExtensions->idmap->has_enabled = true;
+  /* Idmapped bind mounts work wherever the kernel has mount_setattr. */
+  lx->mountExtensions->idmap->enabled = idmapped_supported();
 }
 
 static void fill_mount_options(oci_features *f)
 {
   size_t n = 0;
   const char *const *names = mount_option_names(&n);
+  bool idmap = idmapped_supported();
 
-  f->mountOptions = copy_strings(names, n);
+  f->mountOptions = xcalloc(n + 2, sizeof(char *));
+  for (size_t i = 0; i < n; i++)
+    f->mountOptions[i] = xstrdup(names[i]);
+  /* After the sorted table: recognized always, advertised only where they can work. */
+  if (idmap) {
+    f->mountOptions[n++] = xstrdup("idmap");
+    f->mountOptions[n++] = xstrdup("ridmap");
+  }
   f->mountOptions_len = n;
 }
 

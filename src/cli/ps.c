@@ -2,12 +2,14 @@
 /* `ocirun ps [--format table|json] ID [ps options]`: the processes of the container's cgroup.
  * json: an array of host pids (go-runc's Ps decodes it). table: runs ps (default `ps -ef`)
  * and keeps its header and the lines whose PID column is in the cgroup — what runc does. */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -139,6 +141,42 @@ static int print_table(const pid_t *pids, size_t n, char **args, int nargs)
   return fflush(stdout) == 0 ? 0 : cli_fail("write: %s", strerror(errno));
 }
 
+/* A rootless container may have no cgroup of its own: its processes are then those in the
+ * init's pid namespace (when it has one of its own), else the init alone. */
+static void pids_without_cgroup(const struct container *c, pid_t **pids, size_t *n)
+{
+  pid_t init = (pid_t)c->record->pid;
+  struct stat own, ns;
+  char path[64];
+  struct dirent *e;
+  size_t cap = 16;
+  DIR *proc;
+
+  *n = 0;
+  if (container_status(c) == STATUS_STOPPED)
+    return;
+  *pids = xrealloc(*pids, cap * sizeof(pid_t));
+  snprintf(path, sizeof(path), "/proc/%d/ns/pid", (int)init);
+  if (stat(path, &ns) < 0 || stat("/proc/self/ns/pid", &own) < 0 || ns.st_ino == own.st_ino ||
+      (proc = opendir("/proc")) == NULL) {
+    (*pids)[(*n)++] = init;
+    return;
+  }
+  while ((e = readdir(proc)) != NULL) {
+    struct stat st;
+    long long pid;
+    if (parse_long(e->d_name, &pid) < 0)
+      continue;
+    snprintf(path, sizeof(path), "/proc/%lld/ns/pid", pid);
+    if (stat(path, &st) < 0 || st.st_ino != ns.st_ino || st.st_dev != ns.st_dev)
+      continue;
+    if (*n == cap)
+      *pids = xrealloc(*pids, (cap *= 2) * sizeof(pid_t));
+    (*pids)[(*n)++] = (pid_t)pid;
+  }
+  closedir(proc);
+}
+
 static int run_ps_cmd(const struct cli_command *cmd, const struct global_options *g, int argc,
                       char **argv)
 {
@@ -164,6 +202,8 @@ static int run_ps_cmd(const struct cli_command *cmd, const struct global_options
   cg = cgroup_of_container(&c, &err);
   rc = cg ? cgroup_pids(cg, &pids, &n, &err) : -1;
   cgroup_free(cg);
+  if (rc == 0 && n == 0)
+    pids_without_cgroup(&c, &pids, &n);
   container_release(&c);
   if (rc < 0)
     return cli_fail("%s", err.msg);

@@ -64,7 +64,8 @@ static oci_id_mapping **single_mapping(unsigned long long host_id)
 }
 
 /* Like runc: a user namespace mapping root to the caller, no network namespace (it could not
- * be configured), /sys bound from the host, no device rules, no gid=5 for devpts. */
+ * be configured), /sys bound read-only from the host (sysfs needs a network namespace of its
+ * own), no resources, no uid=/gid= mount options. */
 static void make_rootless(oci_config *c)
 {
   oci_linux *lx = c->linux;
@@ -98,16 +99,18 @@ static void make_rootless(oci_config *c)
       for (size_t o = 0; o < m->options_len; o++)
         free(m->options[o]);
       free(m->options);
-      m->options = xcalloc(4, sizeof(char *));
+      m->options = xcalloc(5, sizeof(char *));
       m->options[0] = xstrdup("rbind");
       m->options[1] = xstrdup("nosuid");
       m->options[2] = xstrdup("noexec");
       m->options[3] = xstrdup("nodev");
-      m->options_len = 4;
-    } else if (strcmp(m->destination, "/dev/pts") == 0) {
+      m->options[4] = xstrdup("ro");
+      m->options_len = 5;
+    } else {
+      /* uid=/gid= name host ids the user namespace may not map */
       size_t k = 0;
       for (size_t o = 0; o < m->options_len; o++) {
-        if (strcmp(m->options[o], "gid=5") == 0)
+        if (strncmp(m->options[o], "gid=", 4) == 0 || strncmp(m->options[o], "uid=", 4) == 0)
           free(m->options[o]);
         else
           m->options[k++] = m->options[o];

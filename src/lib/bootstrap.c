@@ -50,9 +50,14 @@ static __attribute__((noreturn)) void intermediate_main(struct init_args *args)
       error_set(&err, errno, "unshare user namespace");
       child_fail(args->sync_fd, &err);
     }
+    /* /proc/PID of a non-dumpable process belongs to root: an unprivileged parent could not
+     * write our maps. Dumpable for that exchange only, as runc does. */
+    if (args->unprivileged)
+      prctl(PR_SET_DUMPABLE, 1, 0, 0, 0);
     if (sync_send(args->sync_fd, SYNC_USERMAP_PLS, 0, &err) < 0 ||
         sync_expect(args->sync_fd, SYNC_USERMAP_ACK, &msg, &err) < 0)
       child_fail(args->sync_fd, &err);
+    prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
     ns_become_root();
   }
   /* The cgroup namespace is unshared by the init once it sits in its cgroup. */
@@ -60,8 +65,15 @@ static __attribute__((noreturn)) void intermediate_main(struct init_args *args)
     error_set(&err, errno, "unshare namespaces");
     child_fail(args->sync_fd, &err);
   }
-  if ((create & CLONE_NEWTIME) && ns_write_time_offsets(args->config->linux, &err) < 0)
-    child_fail(args->sync_fd, &err);
+  if (create & CLONE_NEWTIME) {
+    /* The same for our own timens_offsets, which an unprivileged user may not open while
+     * /proc/self belongs to root. */
+    if (args->unprivileged)
+      prctl(PR_SET_DUMPABLE, 1, 0, 0, 0);
+    if (ns_write_time_offsets(args->config->linux, &err) < 0)
+      child_fail(args->sync_fd, &err);
+    prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+  }
 
   init = clone_fork(CLONE_PARENT);
   if (init < 0) {
@@ -78,9 +90,9 @@ static __attribute__((noreturn)) void intermediate_main(struct init_args *args)
   _exit(0);
 }
 
-static bool deny_setgroups(void)
+/* Root of the current user namespace writes any map; anyone else only their own id. */
+static bool unprivileged_writer(void)
 {
-  /* An unprivileged writer of gid_map must deny setgroups first; root need not. */
   return geteuid() != 0;
 }
 
@@ -102,7 +114,7 @@ static int run_intermediate(struct init_args *args, int parent_sock, int child_s
       goto fail;
     switch (msg.type) {
     case SYNC_USERMAP_PLS:
-      if (ns_write_id_maps(mid, args->config->linux, deny_setgroups(), err) < 0 ||
+      if (ns_write_id_maps(mid, args->config->linux, unprivileged_writer(), err) < 0 ||
           sync_send(parent_sock, SYNC_USERMAP_ACK, 0, err) < 0)
         goto fail;
       break;
@@ -157,7 +169,7 @@ static int serve_init(struct init_args *args, pid_t init, bool write_maps, ociru
 {
   struct sync_msg msg;
 
-  if (write_maps && ns_write_id_maps(init, args->config->linux, deny_setgroups(), err) < 0)
+  if (write_maps && ns_write_id_maps(init, args->config->linux, unprivileged_writer(), err) < 0)
     return -1;
   /* Before the init goes on: it unshares its cgroup namespace only once it sits here. */
   if (args->cgroup && cgroup_enter(args->cgroup, init, err) < 0)
@@ -196,6 +208,8 @@ int bootstrap_spawn(struct init_args *args, pid_t *init_pid, ocirun_error *err)
   int sv[2];
   pid_t init = -1;
   int ret;
+
+  args->unprivileged = unprivileged_writer();
 
   if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
     return error_set(err, errno, "socketpair");

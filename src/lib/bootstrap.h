@@ -27,12 +27,14 @@ struct init_args {
   bool in_userns; /* a user namespace is created or joined */
   bool no_pivot;
   bool no_new_keyring;
-  int preserve_fds;      /* fds 3 .. 3+N-1 pass to the process */
-  int fifo_dirfd;        /* O_PATH fd of the state directory, holding exec.fifo; -1 for exec */
-  int console_sock;      /* connected --console-socket, or -1 */
-  int sync_fd;           /* the child's end of the socketpair (set by bootstrap) */
-  int host_devnull;      /* O_PATH /dev/null of the host, for masking */
-  int close_in_child[8]; /* the parent's own fds the children must close first */
+  int preserve_fds;          /* fds 3 .. 3+N-1 pass to the process */
+  int fifo_dirfd;            /* O_PATH fd of the state directory, holding exec.fifo; -1 for exec */
+  int console_sock;          /* connected --console-socket, or -1 */
+  int sync_fd;               /* the child's end of the socketpair (set by bootstrap) */
+  int host_devnull;          /* O_PATH /dev/null of the host, for masking */
+  const int *idmapped_trees; /* per mount: a detached idmapped tree or -1 (idmapped.h) */
+  bool unprivileged;         /* set by bootstrap: the parent is not root (see init_main) */
+  int close_in_child[8];     /* the parent's own fds the children must close first */
   int nclose;
 };
 

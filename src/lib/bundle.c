@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <sys/stat.h>
 
+#include "idmapped.h"
 #include "process.h"
 #include "rootfs.h"
 #include "seccomp_profile.h"
@@ -54,7 +55,9 @@ int bundle_validate(const struct bundle *b, ocirun_error *err)
   if (config->linux && config->linux->personality &&
       personality_validate(config->linux->personality, "linux.personality", err) < 0)
     return error_prefix(err, "config.json");
-  return rootfs_validate(config, err);
+  if (rootfs_validate(config, err) < 0)
+    return -1;
+  return idmapped_validate_all(config, err);
 }
 
 int bundle_resolve_rootfs(struct bundle *b, ocirun_error *err)

@@ -19,6 +19,7 @@
 #include "cgroup/cgroup.h"
 #include "hooks.h"
 #include "id.h"
+#include "idmapped.h"
 #include "log.h"
 #include "process.h"
 #include "rootfs.h"
@@ -196,7 +197,9 @@ static int acquire_create(const struct create_options *opts, struct create_resou
   r->c.record = new_record(opts->id, r->b.dir, r->b.rootfs, r->config, opts->systemd_cgroup);
   /* exec follows the init: no new session keyring for its processes either */
   r->c.record->noNewKeyring = r->c.record->has_noNewKeyring = opts->no_new_keyring;
-  if (cgroup_create(r->config, opts->id, opts->systemd_cgroup, &r->cgroup, err) < 0)
+  if (opts->no_cgroup)
+    r->cgroup = cgroup_none(r->config);
+  else if (cgroup_create(r->config, opts->id, opts->systemd_cgroup, &r->cgroup, err) < 0)
     return -1;
   r->c.record->cgroup = cgroup_to_record(r->cgroup);
   if (write_file_atomic(r->c.dirfd, CONFIG_COPY, r->b.raw, strlen(r->b.raw), 0600, err) < 0)
@@ -229,6 +232,7 @@ int container_create(const struct create_options *opts, pid_t *pid, ocirun_error
 {
   struct create_resources r = {.rootfd = -1, .fifo_dirfd = -1, .console_sock = -1, .devnull = -1};
   struct init_args args = {.fifo_dirfd = -1, .console_sock = -1, .host_devnull = -1};
+  int *idmapped_trees = NULL;
   int ret = -1;
 
   r.c.dirfd = -1;
@@ -251,6 +255,9 @@ int container_create(const struct create_options *opts, pid_t *pid, ocirun_error
   args.close_in_child[args.nclose++] = r.c.dirfd;
 
   log_debug("create %s: bundle %s, rootfs %s", opts->id, r.b.dir, r.b.rootfs);
+  if (idmapped_prepare(r.config, r.b.dir, &idmapped_trees, err) < 0)
+    goto out;
+  args.idmapped_trees = idmapped_trees;
   if (bootstrap_spawn(&args, pid, err) < 0)
     goto out;
   log_debug("create %s: init %d ready", opts->id, (int)*pid);
@@ -264,6 +271,7 @@ int container_create(const struct create_options *opts, pid_t *pid, ocirun_error
   ret = 0;
 out:
   ns_plan_close(&args.plan);
+  idmapped_release(idmapped_trees, r.config ? r.config->mounts_len : 0);
   release_resources(&r, ret < 0);
   return ret;
 }
@@ -485,7 +493,8 @@ int container_delete(const char *root, const char *id, bool force, ocirun_error 
   if (validate_container_id(id, err) < 0)
     return -1;
   if (container_load(root, id, &c, err) < 0) {
-    if (!force)
+    /* Another user's container stays another user's, --force or not. */
+    if (!force || err->errnum == EACCES)
       return -1;
     /* --force on a missing or half-made container: remove whatever is there. */
     rootfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);

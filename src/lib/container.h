@@ -19,7 +19,8 @@ struct create_options {
   bool no_new_keyring;
   int preserve_fds;
   bool systemd_cgroup;
-  bool detached; /* false only for `run` in the foreground */
+  bool no_cgroup; /* --cgroup-manager disabled: the container gets no cgroup of its own */
+  bool detached;  /* false only for `run` in the foreground */
 };
 
 /* Sets up the container and leaves its init blocked on exec.fifo; the init's host pid is

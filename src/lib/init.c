@@ -129,6 +129,7 @@ static int setup_filesystem(struct init_args *args, ocirun_error *err)
       .in_userns = args->in_userns,
       .console_fd = -1,
       .host_devnull = args->host_devnull,
+      .idmapped_trees = args->idmapped_trees,
   };
 
   if (!args->plan.mount_ns)
@@ -166,14 +167,22 @@ void init_main(struct init_args *args)
   struct sync_msg msg;
   int keep[2], listener = -1;
 
-  /* Nothing of the runtime may be ptraced or read through /proc while it is in here. */
-  prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+  /* Nothing of the runtime may be ptraced or read through /proc while it is in here. An
+   * unprivileged parent still has to write this process's id maps (before SYNC_PREPARED),
+   * which the kernel refuses once /proc/PID belongs to root: then only after them. This init
+   * joined nothing (fast path): its new namespaces hold no other process meanwhile. */
+  bool maps_pending = args->unprivileged && (args->plan.create_flags & CLONE_NEWUSER) &&
+                      !args->plan.needs_intermediate;
+  if (!maps_pending)
+    prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
   for (int i = 0; i < args->nclose; i++)
     if (args->close_in_child[i] >= 0)
       close(args->close_in_child[i]);
 
   if (sync_expect(args->sync_fd, SYNC_PREPARED, &msg, &err) < 0)
     _exit(1);
+  if (maps_pending)
+    prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
   /* Hooks run in the container's namespaces see the pid as the container sees it. */
   args->container->record->pid = getpid();
   args->container->record->has_pid = true;

@@ -181,7 +181,7 @@ const char *const *mount_option_names(size_t *n)
       names[count++] = propagation_options[i].name;
     for (size_t i = 0; i < COUNT(recursive_options); i++)
       names[count++] = recursive_options[i].name;
-    /* idmap and ridmap are recognized but refused: not advertised until they work. */
+    /* idmap and ridmap: features adds them where the kernel has mount_setattr. */
     for (size_t i = 0; extension_options[i]; i++)
       if (strstr(extension_options[i], "idmap") == NULL)
         names[count++] = extension_options[i];
@@ -747,10 +747,16 @@ static int mount_bind(const struct mount_env *env, const struct oci_mount *m,
   if (m->source == NULL || m->source[0] == '\0')
     return error_set(err, 0, "a bind mount needs a source");
   source = bind_source(env, m->source);
-  tree = clone_tree(AT_FDCWD, source, opts->flags & MS_REC,
-                    opts->src_nofollow ? AT_SYMLINK_NOFOLLOW : 0, err);
-  if (tree < 0)
-    return -1;
+  if (env->idmapped_tree) {
+    tree = fcntl(*env->idmapped_tree, F_DUPFD_CLOEXEC, 3);
+    if (tree < 0)
+      return error_set(err, errno, "idmapped tree");
+  } else {
+    tree = clone_tree(AT_FDCWD, source, opts->flags & MS_REC,
+                      opts->src_nofollow ? AT_SYMLINK_NOFOLLOW : 0, err);
+    if (tree < 0)
+      return -1;
+  }
   if (fstat(tree, &st) < 0)
     return error_set(err, errno, "stat \"%s\"", source);
   if (open_target(env, m->destination, !S_ISDIR(st.st_mode), &t, err) < 0 ||
@@ -1190,6 +1196,20 @@ static int mount_cgroup(const struct mount_env *env, const struct oci_mount *m,
 
 /* ---- one config mount -------------------------------------------------------------- */
 
+/* A user namespace may mount sysfs only with a network namespace of its own; without one
+ * (rootless, no netns) the host's /sys is bound recursively instead, with the same flags, as
+ * runc does. */
+static int sysfs_as_bind(const struct mount_env *env, const struct oci_mount *m,
+                         struct mount_options *opts, ocirun_error *err)
+{
+  struct oci_mount bind = *m;
+
+  error_clear(err);
+  bind.source = "/sys";
+  opts->flags |= MS_BIND | MS_REC;
+  return mount_bind(env, &bind, opts, err);
+}
+
 int mount_config_entry(const struct mount_env *env, const struct oci_mount *m, int *deferred_ro,
                        ocirun_error *err)
 {
@@ -1202,8 +1222,8 @@ int mount_config_entry(const struct mount_env *env, const struct oci_mount *m, i
     return error_set(err, 0, "mount \"%s\": no destination", what);
   if (mount_options_parse(m->options, m->options_len, &opts, err) < 0)
     return error_prefix(err, "mount \"%s\" on \"%s\"", what, m->destination);
-  if (opts.idmap || m->uidMappings || m->gidMappings)
-    rc = error_set(err, EOPNOTSUPP, "idmapped mounts");
+  if ((opts.idmap || m->uidMappings || m->gidMappings) && env->idmapped_tree == NULL)
+    rc = error_set(err, EOPNOTSUPP, "idmapped mount not prepared by the runtime's parent");
   else if (mount_is_bind(m, &opts))
     rc = mount_bind(env, m, &opts, err);
   else if (opts.flags & MS_REMOUNT)
@@ -1212,6 +1232,8 @@ int mount_config_entry(const struct mount_env *env, const struct oci_mount *m, i
     rc = mount_cgroup(env, m, &opts, err);
   else
     rc = mount_filesystem(env, m, &opts, deferred_ro, err);
+  if (rc < 0 && err->errnum == EPERM && m->type && strcmp(m->type, "sysfs") == 0)
+    rc = sysfs_as_bind(env, m, &opts, err);
   mount_options_free(&opts);
   if (rc < 0)
     return error_prefix(err, "mount \"%s\" on \"%s\"", what, m->destination);

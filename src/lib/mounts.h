@@ -29,7 +29,7 @@ struct mount_options {
   size_t n_propagation;
   bool tmpcopyup;    /* copy what the destination held into the new tmpfs */
   bool src_nofollow; /* bind the source symlink itself, not what it points to */
-  bool idmap;        /* "idmap" or "ridmap" (not supported yet) */
+  bool idmap;        /* "idmap" or "ridmap" (the tree comes from idmapped.h) */
   char *data;        /* filesystem options joined with ",", NULL when none */
 };
 
@@ -67,10 +67,11 @@ bool mount_is_bind(const struct oci_mount *m, const struct mount_options *opts);
 
 /* What a config mount needs to know about the container being built. */
 struct mount_env {
-  int rootfd;            /* O_PATH fd of the rootfs (already bound onto itself) */
-  const char *root_path; /* the kernel's path of rootfd (readlink of /proc/self/fd/N) */
-  const char *bundle;    /* relative bind sources are relative to it */
-  bool cgroupns;         /* the container has its own cgroup namespace */
+  int rootfd;               /* O_PATH fd of the rootfs (already bound onto itself) */
+  const char *root_path;    /* the kernel's path of rootfd (readlink of /proc/self/fd/N) */
+  const char *bundle;       /* relative bind sources are relative to it */
+  bool cgroupns;            /* the container has its own cgroup namespace */
+  const int *idmapped_tree; /* for an idmapped bind: the tree the parent prepared (idmapped.h) */
 };
 
 /* Mounts m inside the root, with every option. When the mount has to stay writable until

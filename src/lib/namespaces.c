@@ -10,6 +10,7 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+#include "idmap_helper.h"
 #include "utils.h"
 
 #ifndef CLONE_NEWTIME
@@ -149,23 +150,45 @@ static int write_proc_file(pid_t pid, const char *name, const char *data, ocirun
   return write_file_at(AT_FDCWD, path, data, strlen(data), err);
 }
 
-int ns_write_id_maps(pid_t pid, const oci_linux *lx, bool deny_setgroups, ocirun_error *err)
+/* What the kernel lets an unprivileged writer put in a map itself: one id, its own. */
+static bool writable_directly(oci_id_mapping **maps, size_t n, unsigned long long own)
 {
-  autofree char *uid_map = NULL;
-  autofree char *gid_map = NULL;
+  return n == 1 && maps[0]->size == 1 && maps[0]->hostID == own;
+}
 
-  if (deny_setgroups && write_proc_file(pid, "setgroups", "deny", err) < 0)
+static int write_one_map(pid_t pid, const char *what, oci_id_mapping **maps, size_t n, bool direct,
+                         const char *helper, ocirun_error *err)
+{
+  autofree char *text = NULL;
+  char file[16];
+
+  if (!direct)
+    return idmap_helper_run(helper, what, pid, maps, n, err);
+  snprintf(file, sizeof(file), "%s_map", what);
+  text = format_id_map(maps, n);
+  if (write_proc_file(pid, file, text, err) < 0)
+    return error_prefix(err, "user namespace: write %s mappings", what);
+  return 0;
+}
+
+int ns_write_id_maps(pid_t pid, const oci_linux *lx, bool unprivileged, ocirun_error *err)
+{
+  bool uid_direct = !unprivileged || writable_directly(lx->uidMappings, lx->uidMappings_len,
+                                                       (unsigned long long)geteuid());
+  bool gid_direct = !unprivileged || writable_directly(lx->gidMappings, lx->gidMappings_len,
+                                                       (unsigned long long)getegid());
+
+  /* The kernel takes an unprivileged gid_map only once setgroups is denied; newgidmap
+   * decides about setgroups itself. */
+  if (unprivileged && gid_direct && lx->gidMappings_len > 0 &&
+      write_proc_file(pid, "setgroups", "deny", err) < 0)
     return error_prefix(err, "user namespace");
-  if (lx->uidMappings_len > 0) {
-    uid_map = format_id_map(lx->uidMappings, lx->uidMappings_len);
-    if (write_proc_file(pid, "uid_map", uid_map, err) < 0)
-      return error_prefix(err, "user namespace: write uid mappings");
-  }
-  if (lx->gidMappings_len > 0) {
-    gid_map = format_id_map(lx->gidMappings, lx->gidMappings_len);
-    if (write_proc_file(pid, "gid_map", gid_map, err) < 0)
-      return error_prefix(err, "user namespace: write gid mappings");
-  }
+  if (lx->uidMappings_len > 0 && write_one_map(pid, "uid", lx->uidMappings, lx->uidMappings_len,
+                                               uid_direct, NEWUIDMAP_PATH, err) < 0)
+    return -1;
+  if (lx->gidMappings_len > 0 && write_one_map(pid, "gid", lx->gidMappings, lx->gidMappings_len,
+                                               gid_direct, NEWGIDMAP_PATH, err) < 0)
+    return -1;
   return 0;
 }
 

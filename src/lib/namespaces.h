@@ -42,8 +42,10 @@ void ns_plan_close(struct ns_plan *plan);
 /* setns() into every namespace of the plan, the user namespace first. */
 int ns_plan_join(const struct ns_plan *plan, ocirun_error *err);
 
-/* Writes /proc/PID/{setgroups,uid_map,gid_map} for a new user namespace. */
-int ns_write_id_maps(pid_t pid, const oci_linux *linux_cfg, bool deny_setgroups, ocirun_error *err);
+/* Writes /proc/PID/{uid_map,gid_map} for a new user namespace. An unprivileged caller
+ * writes a map of its own single id itself (gid: after denying setgroups) and has any other
+ * map written by newuidmap/newgidmap. */
+int ns_write_id_maps(pid_t pid, const oci_linux *linux_cfg, bool unprivileged, ocirun_error *err);
 
 /* In a user namespace just made or joined: become uid/gid 0 there. Fails harmlessly when 0
  * is not mapped: the capabilities held in the namespace are enough for what follows, and the

@@ -155,9 +155,13 @@ static int mount_config_list(const struct rootfs_ctx *ctx, const struct mount_en
 {
   const oci_config *config = ctx->config;
 
-  for (size_t i = 0; i < config->mounts_len; i++)
-    if (mount_config_entry(env, config->mounts[i], &deferred[i], err) < 0)
+  for (size_t i = 0; i < config->mounts_len; i++) {
+    struct mount_env one = *env;
+    if (ctx->idmapped_trees && ctx->idmapped_trees[i] >= 0)
+      one.idmapped_tree = &ctx->idmapped_trees[i];
+    if (mount_config_entry(&one, config->mounts[i], &deferred[i], err) < 0)
       return -1;
+  }
   return 0;
 }
 
@@ -506,19 +510,7 @@ static int validate_mount(const oci_mount *m, size_t i, ocirun_error *err)
   struct mount_options opts;
   bool bind;
 
-  for (size_t j = 0; j < m->options_len; j++) {
-    const char *o = m->options[j];
-    /* A word we do not know goes to the filesystem as data, as runc does: the kernel is the
-     * judge of what a filesystem accepts, and says so at mount time. */
-    if (strcmp(o, "idmap") == 0 || strcmp(o, "ridmap") == 0)
-      return error_set(err, 0,
-                       "config.json: mounts[%zu].options[%zu]: idmapped mounts (\"%s\") are not "
-                       "supported",
-                       i, j, o);
-  }
-  if (m->uidMappings || m->gidMappings)
-    return error_set(err, 0, "config.json: mounts[%zu].%s: idmapped mounts are not supported", i,
-                     m->uidMappings ? "uidMappings" : "gidMappings");
+  /* idmap, ridmap and mount mappings are checked by idmapped_validate. */
   if (m->destination == NULL || m->destination[0] == '\0')
     return error_set(err, 0, "config.json: mounts[%zu].destination: required field missing", i);
   if (mount_options_parse(m->options, m->options_len, &opts, err) < 0)

@@ -17,6 +17,7 @@ struct rootfs_ctx {
   bool in_userns;     /* a user namespace is in use: devices are bind-mounted, not mknod'ed */
   int console_fd;     /* pty slave to bind onto /dev/console, or -1 */
   int host_devnull;   /* O_PATH fd of the host's /dev/null opened before anything, or -1 */
+  const int *idmapped_trees; /* per mount: a prepared idmapped tree or -1; NULL: none */
 };
 
 /* Step 1, before pivot: rootfs propagation, bind the rootfs onto itself, every mount in

@@ -54,8 +54,14 @@ int state_root_open(const char *root, bool create, ocirun_error *err)
 {
   int fd;
 
-  if (create && mkdir_p(root, 0700) < 0)
+  if (create && mkdir_p(root, 0700) < 0) {
+    if ((errno == EACCES || errno == EPERM || errno == EROFS) && geteuid() != 0)
+      return error_set(err, errno,
+                       "create state directory \"%s\" as uid %u (rootless: set XDG_RUNTIME_DIR "
+                       "or --root to a directory you own)",
+                       root, (unsigned)geteuid());
     return error_set(err, errno, "create state directory \"%s\"", root);
+  }
   fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (fd < 0)
     return error_set(err, errno, "open state directory \"%s\"", root);
@@ -81,6 +87,40 @@ int state_dir_create(int rootfd, const char *id, struct container *c, ocirun_err
   return 0;
 }
 
+/* Another unprivileged user's state directory (a shared --root): say whose it is. */
+static int not_yours(int dirfd, const char *name, const char *id, ocirun_error *err)
+{
+  struct stat st;
+
+  if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && st.st_uid != geteuid())
+    return error_set(err, EACCES, "container \"%s\": its state belongs to uid %u, not to uid %u",
+                     id, (unsigned)st.st_uid, (unsigned)geteuid());
+  return error_set(err, EACCES, "open state of \"%s\"", id);
+}
+
+/* Only root may act on a container whose state directory another user owns: the state's
+ * pid would otherwise let one unprivileged user signal another's processes through us. */
+static int owner_check(struct container *c, ocirun_error *err)
+{
+  struct stat st;
+
+  if (geteuid() == 0)
+    return 0;
+  if (fstat(c->dirfd, &st) < 0) {
+    int saved = errno;
+    container_release(c);
+    return error_set(err, saved, "stat state directory");
+  }
+  if (st.st_uid != geteuid()) {
+    char id[256];
+    snprintf(id, sizeof(id), "%s", c->id);
+    container_release(c);
+    return error_set(err, EACCES, "container \"%s\": its state belongs to uid %u, not to uid %u",
+                     id, (unsigned)st.st_uid, (unsigned)geteuid());
+  }
+  return 0;
+}
+
 int container_load(const char *root, const char *id, struct container *c, ocirun_error *err)
 {
   autoclose int rootfd = -1;
@@ -98,9 +138,13 @@ int container_load(const char *root, const char *id, struct container *c, ocirun
   if (c->dirfd < 0) {
     if (errno == ENOENT)
       return error_set(err, 0, "container does not exist");
+    if (errno == EACCES)
+      return not_yours(rootfd >= 0 ? rootfd : AT_FDCWD, rootfd >= 0 ? id : root, id, err);
     return error_set(err, errno, "open state of \"%s\"", id);
   }
   c->id = xstrdup(id);
+  if (owner_check(c, err) < 0)
+    return -1;
   if (flock(c->dirfd, LOCK_EX) < 0) {
     container_release(c);
     return error_set(err, errno, "lock state of \"%s\"", id);

@@ -78,3 +78,80 @@ map_of() {
 	assert_status 0
 	[ "$output" = "$(cat /proc/sys/kernel/overflowuid):$(cat /proc/sys/kernel/overflowgid)" ]
 }
+
+# idmap_source: a tmpfs owned by host root with one file, in $IDMAP_SRC (tmpfs takes idmapped
+# mounts since Linux 6.3; the test skips, saying so, where it does not).
+idmap_source() {
+	IDMAP_SRC=$BATS_TEST_TMPDIR/idmap-src
+	mkdir "$IDMAP_SRC"
+	mount -t tmpfs -o mode=0755 tmpfs "$IDMAP_SRC"
+	echo host >"$IDMAP_SRC/from-host"
+	mkdir -p rootfs/idm rootfs/plain
+}
+
+@test "idmapped bind mount: host root's files appear as the container's root, and back" {
+	idmap_source
+	update_config '.mounts += [{"destination": "/idm", "type": "bind", "source": $src,
+			"options": ["bind"],
+			"uidMappings": [{"containerID": 0, "hostID": 100000, "size": 65536}],
+			"gidMappings": [{"containerID": 0, "hostID": 200000, "size": 65536}]},
+		{"destination": "/plain", "type": "bind", "source": $src, "options": ["bind"]}]
+		| .root.readonly = false' --arg src "$IDMAP_SRC"
+	run_in_container 'stat -c %u:%g /idm/from-host /plain/from-host; touch /idm/made-inside;
+		grep " /idm " /proc/self/mountinfo'
+	if [ "$status" -ne 0 ] && [[ "$output" == *"does not support idmapped"* ]]; then
+		skip "tmpfs does not take idmapped mounts on this kernel ($(uname -r))"
+	fi
+	assert_status 0
+	[ "${lines[0]}" = 0:0 ]
+	# the same files without the idmap: unmapped host root, the overflow ids
+	[ "${lines[1]}" = "$(cat /proc/sys/kernel/overflowuid):$(cat /proc/sys/kernel/overflowgid)" ]
+	# made by the container's root (host 100000:200000), stored as host root through the idmap
+	[ "$(stat -c %u:%g "$IDMAP_SRC/made-inside")" = 0:0 ]
+	[[ "${lines[2]}" == *idmapped* ]]
+}
+
+@test "\"idmap\" without mappings of its own takes the container's; \"ridmap\" reaches submounts" {
+	idmap_source
+	mkdir "$IDMAP_SRC/sub"
+	mount -t tmpfs tmpfs "$IDMAP_SRC/sub"
+	echo host >"$IDMAP_SRC/sub/f"
+	update_config '.mounts += [{"destination": "/idm", "type": "bind", "source": $src,
+			"options": ["rbind", "ridmap"]}]' --arg src "$IDMAP_SRC"
+	run_in_container 'stat -c %u:%g /idm/from-host /idm/sub/f'
+	if [ "$status" -ne 0 ] && [[ "$output" == *"does not support idmapped"* ]]; then
+		skip "tmpfs does not take idmapped mounts on this kernel ($(uname -r))"
+	fi
+	assert_status 0
+	[ "${lines[0]}" = 0:0 ]
+	[ "${lines[1]}" = 0:0 ]
+	umount "$IDMAP_SRC/sub"
+}
+
+@test "idmapped mounts: a filesystem that cannot, and a mount that is not a bind, are refused" {
+	update_config '.mounts += [{"destination": "/idm", "type": "bind", "source": "/proc/sys",
+		"options": ["bind", "idmap"]}]'
+	set_args true
+	ocirun run "$ID"
+	assert_status nonzero
+	assert_output_contains "does not support idmapped mounts"
+	[ -z "$(test_pids)" ]
+	update_config '.mounts[-1] = {"destination": "/idm", "type": "tmpfs", "source": "tmpfs",
+		"options": ["idmap"]}'
+	ocirun run "$ID"
+	assert_status nonzero
+	assert_output_contains "only supported for bind mounts"
+}
+
+@test "features reports idmapped mounts where the kernel has mount_setattr" {
+	# mount_setattr came with Linux 5.12
+	read -r major minor _ <<<"$(uname -r | tr '.-' '  ')"
+	ocirun_noroot features
+	assert_status 0
+	if [ "$major" -gt 5 ] || { [ "$major" -eq 5 ] && [ "$minor" -ge 12 ]; }; then
+		[ "$(jq -r '.linux.mountExtensions.idmap.enabled' <<<"$output")" = true ]
+		jq -e '.mountOptions | index("idmap") != null and index("ridmap") != null' <<<"$output"
+	else
+		[ "$(jq -r '.linux.mountExtensions.idmap.enabled' <<<"$output")" = false ]
+	fi
+}

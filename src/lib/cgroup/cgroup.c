@@ -14,6 +14,7 @@
 
 #include "internal.h"
 #include "log.h"
+#include "rootless.h"
 #include "state.h"
 #include "utils.h"
 
@@ -277,7 +278,9 @@ static int apply(const struct cgroup *cg, const oci_resources *r, enum cg_plan_k
   if (ret == 0)
     ret = cg_plan_execute(cg, &plan, err);
   cg_plan_release(&plan);
-  if (ret == 0 && cg->mode == CGROUP_MODE_V2 && kind == CG_PLAN_CREATE) {
+  /* The eBPF device filter needs CAP_BPF or CAP_SYS_ADMIN of the host: rootless, the device
+   * rules are left out, as runc leaves them (the user namespace keeps mknod away anyway). */
+  if (ret == 0 && cg->mode == CGROUP_MODE_V2 && kind == CG_PLAN_CREATE && !rootless_active()) {
     autofree struct cg_device_rule *rules = NULL;
     size_t n = 0;
     if (cg_device_rules(r, true, &rules, &n, err) < 0)
@@ -288,19 +291,10 @@ static int apply(const struct cgroup *cg, const oci_resources *r, enum cg_plan_k
 }
 
 /* Not root, or root of a user namespace other than the first (rootless Podman): cgroupfs is
- * most likely not ours to write. */
+ * most likely not ours to write. The --rootless decision (rootless.h). */
 bool cgroup_running_rootless(void)
 {
-  autofree char *map = NULL;
-  unsigned long inside, outside, count;
-
-  if (geteuid() != 0)
-    return true;
-  if (read_file_at(AT_FDCWD, "/proc/self/uid_map", &map, NULL, NULL) < 0)
-    return false;
-  if (sscanf(map, "%lu %lu %lu", &inside, &outside, &count) != 3)
-    return false;
-  return !(inside == 0 && outside == 0 && count == 4294967295UL);
+  return rootless_active();
 }
 
 /* Anything beyond the device rules (which rootless runc ignores as well). */
@@ -309,6 +303,21 @@ bool cgroup_wants_limits(const oci_resources *r)
   return r && (r->memory || r->cpu || r->pids || r->blockIO ||
                (r->hugepageLimits && r->hugepageLimits_len) || r->network ||
                (r->rdma && r->rdma->len) || (r->unified && r->unified->len));
+}
+
+struct cgroup *cgroup_none(const oci_config *config)
+{
+  const oci_resources *r = config && config->linux ? config->linux->resources : NULL;
+  struct cgroup_host host = {0};
+  struct cgroup *cg = xcalloc(1, sizeof(*cg));
+
+  if (cgroup_host_detect(&host, NULL) == 0) {
+    cg->mode = host.mode;
+    cgroup_host_release(&host);
+  }
+  if (cgroup_wants_limits(r))
+    log_warning("cgroup manager \"disabled\": linux.resources are not applied");
+  return cg;
 }
 
 int cgroup_create(const oci_config *config, const char *id, bool systemd_driver,
@@ -348,6 +357,9 @@ int cgroup_create(const oci_config *config, const char *id, bool systemd_driver,
       return 0;
     }
     cgroup_free(cg);
+    if (denied && rootless_active())
+      return error_prefix(err, "rootless: linux.resources sets limits, which need a cgroup this "
+                               "user can write (a delegated cgroup v2 subtree)");
     return -1;
   }
   cgroup_host_release(&host);

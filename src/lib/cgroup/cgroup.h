@@ -17,6 +17,10 @@ struct cgroup;
 
 /* Decides the cgroup of a new container (linux.cgroupsPath, or a default from the id), makes
  * its directories and applies linux.resources. Nothing is left behind on failure. */
+/* --cgroup-manager disabled: a cgroup with no directories, as a rootless container without a
+ * writable cgroup has; limits in the config are ignored with one warning, as crun does. */
+struct cgroup *cgroup_none(const oci_config *config);
+
 int cgroup_create(const oci_config *config, const char *id, bool systemd_driver,
                   struct cgroup **out, ocirun_error *err);
 

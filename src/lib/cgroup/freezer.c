@@ -95,6 +95,11 @@ int cgroup_freeze_dir(const struct cgroup *cg, bool frozen, ocirun_error *err)
 
 int cgroup_freeze(const struct cgroup *cg, bool frozen, ocirun_error *err)
 {
+  if (cg->ndirs == 0)
+    return error_set(err, ENOTSUP,
+                     "cgroup: the container has no cgroup of its own (rootless, no writable "
+                     "cgroup), so it cannot be %s",
+                     frozen ? "paused" : "resumed");
   return cgroup_freeze_dir(cg, frozen, err);
 }
 

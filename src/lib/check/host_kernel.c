@@ -213,10 +213,11 @@ static void probe_kernel_apis(struct check_report *r)
   rc = syscall(SYS_mount_setattr, -1, NULL, 0, NULL, 0);
   has_mount_setattr = syscall_exists(rc);
   probe_syscall(r, "mount_setattr", has_mount_setattr, "recursive mount attributes");
-  /* Idmapped mounts came with mount_setattr (5.12); ocirun refuses them for now. */
+  /* Idmapped mounts came with mount_setattr (5.12); the filesystem must allow them too. */
   if (has_mount_setattr)
-    report_probe(r, "kernel", "idmapped mounts", PROBE_LIMITED,
-                 "the kernel has them; ocirun refuses mounts[].uidMappings and idmap for now");
+    report_probe(r, "kernel", "idmapped mounts", PROBE_OK,
+                 "bind mounts with mounts[].uidMappings, idmap, ridmap (where the filesystem "
+                 "allows them)");
   else
     report_probe(r, "kernel", "idmapped mounts", PROBE_MISSING, "no mount_setattr");
 }
