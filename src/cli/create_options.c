@@ -15,6 +15,10 @@ void create_options_table(struct create_flags *f, struct cli_option *opts, bool 
        "do not give the container a new session keyring"},
       {"preserve-fds", 0, OPT_INT, &f->preserve_fds,
        "pass this many fds after stdio (3, 4, …) to the process"},
+      {"init", 0, OPT_BOOL, &f->init,
+       "ocirun extension: run ocirun-init as PID 1, in front of the process"},
+      {"init-path", 0, OPT_STRING, &f->init_path,
+       "ocirun extension: the init to use with --init (implies --init)"},
   };
   const struct cli_option for_run_only[] = {
       {"detach", 'd', OPT_BOOL, &f->detach, "detach from the container's process"},
@@ -46,5 +50,7 @@ void create_options_fill(struct create_options *co, const struct create_flags *f
       .preserve_fds = f->preserve_fds,
       .systemd_cgroup = g->systemd_cgroup,
       .detached = true,
+      .init = f->init || f->init_path != NULL,
+      .init_path = f->init_path,
   };
 }
