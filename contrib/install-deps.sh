@@ -3,7 +3,8 @@
 #
 # Installs from Debian 12 what ocirun needs to build and to run its tests: the compiler and meson,
 # the libraries' development files, and what the integration suites use (bats, a static busybox
-# for the test bundles, jq, python3 for the console-socket receiver, iproute2, util-linux, procps).
+# for the test bundles, jq, python3 for the console-socket receiver, iproute2, util-linux, procps,
+# tini and catatonit as the comparison for ocirun-init).
 # Idempotent: when everything is already installed it does nothing (and needs no network).
 # Runs without a terminal; as root, or through sudo when that is available.
 set -euo pipefail
@@ -14,6 +15,8 @@ packages=(
 	libyajl-dev libseccomp-dev libcap-dev libmnl-dev
 	# tests
 	bats busybox-static jq iproute2 util-linux procps
+	# the inits that tests/integration/init.bats compares ocirun-init with
+	tini catatonit
 	# style
 	clang-format git
 )
