@@ -1,14 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "options.h"
 
-#include <signal.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "config.h"
 #include "say.h"
+#include "signals.h"
 
 static void print_help(void)
 {
@@ -21,34 +19,17 @@ static void print_help(void)
          "Options:\n"
          "  -s            register as a child subreaper when not running as PID 1\n"
          "  -g            forward signals to PROGRAM's process group, not only PROGRAM\n"
-         "  -p SIGNAL     ask for SIGNAL (SIGKILL, KILL or 9) when the parent dies\n"
+         "  -p SIGNAL     ask for SIGNAL (SIGKILL, KILL, 9, RTMIN+1) when the parent dies\n"
          "  -h, --help    show this help\n"
          "  --version     print the version\n");
-}
-
-int init_signal_number(const char *name)
-{
-  char *end;
-  long n;
-
-  if (name[0] >= '0' && name[0] <= '9') {
-    n = strtol(name, &end, 10);
-    return *end == '\0' && n > 0 && n < NSIG ? (int)n : 0;
-  }
-  if (strncasecmp(name, "SIG", 3) == 0)
-    name += 3;
-  for (int sig = 1; sig < NSIG; sig++) {
-    const char *abbrev = sigabbrev_np(sig);
-    if (abbrev && strcasecmp(abbrev, name) == 0)
-      return sig;
-  }
-  return 0;
 }
 
 /* One argument of short flags ("-s", "-sg", "-pKILL"); *i moves past a separate -p value. */
 static enum init_parse_result parse_short_flags(int argc, char **argv, int *i,
                                                 struct init_options *out)
 {
+  ocirun_error err = {0};
+
   for (const char *c = argv[*i] + 1; *c; c++) {
     const char *value;
 
@@ -68,9 +49,9 @@ static enum init_parse_result parse_short_flags(int argc, char **argv, int *i,
         say("-p needs a signal (try --help)");
         return INIT_PARSE_BAD;
       }
-      out->parent_death_signal = init_signal_number(value);
-      if (out->parent_death_signal == 0) {
-        say("-p: unknown signal \"%s\"", value);
+      out->parent_death_signal = signal_parse(value, &err);
+      if (out->parent_death_signal < 0) {
+        say("-p: %s", err.msg);
         return INIT_PARSE_BAD;
       }
       return INIT_PARSE_RUN;

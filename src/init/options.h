@@ -20,7 +20,4 @@ enum init_parse_result {
 
 enum init_parse_result init_options_parse(int argc, char **argv, struct init_options *out);
 
-/* "SIGTERM", "TERM" or "15" → 15; 0 when it is none of them. */
-int init_signal_number(const char *name);
-
 #endif

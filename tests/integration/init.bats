@@ -379,5 +379,5 @@ EOF
 	run "$INIT_UNDER_TEST"
 	[ "$status" -eq 1 ] && [[ "$output" == *"no program to run"* ]] || fail "$output"
 	run "$INIT_UNDER_TEST" -p NOSUCH true
-	[ "$status" -eq 1 ] && [[ "$output" == *'unknown signal "NOSUCH"'* ]] || fail "$output"
+	[ "$status" -eq 1 ] && [[ "$output" == *'-p: unknown signal "NOSUCH"'* ]] || fail "$output"
 }
