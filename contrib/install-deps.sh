@@ -5,7 +5,7 @@
 # clang for the sanitizer lane and the fuzz targets) and meson, the libraries' development files,
 # and what the integration suites use (bats, a static busybox for the test bundles, jq, python3
 # for the console-socket receiver, iproute2, util-linux, procps, uidmap and passwd for the
-# rootless suite).
+# rootless suite, tini and catatonit as the comparison for ocirun-init).
 # Idempotent: when everything is already installed it does nothing (and needs no network).
 # Runs without a terminal; as root, or through sudo when that is available.
 set -euo pipefail
@@ -18,6 +18,8 @@ packages=(
 	bats busybox-static jq iproute2 util-linux procps
 	# rootless.bats: newuidmap/newgidmap, and useradd/userdel for its test users
 	uidmap passwd
+	# the inits that tests/integration/init.bats compares ocirun-init with
+	tini catatonit
 	# style
 	clang-format git
 	# the sanitizer lane and the libFuzzer targets (contrib/test.sh): clang with its runtimes,

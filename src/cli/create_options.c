@@ -15,6 +15,10 @@ void create_options_table(struct create_flags *f, struct cli_option *opts, bool 
        "do not give the container a new session keyring"},
       {"preserve-fds", 0, OPT_INT, &f->preserve_fds,
        "pass this many fds after stdio (3, 4, …) to the process"},
+      {"init", 0, OPT_BOOL, &f->init,
+       "ocirun extension: run ocirun-init as PID 1, in front of the process"},
+      {"init-path", 0, OPT_STRING, &f->init_path,
+       "ocirun extension: the init to use with --init (implies --init)"},
   };
   const struct cli_option for_run_only[] = {
       {"detach", 'd', OPT_BOOL, &f->detach, "detach from the container's process"},
@@ -47,5 +51,7 @@ void create_options_fill(struct create_options *co, const struct create_flags *f
       .systemd_cgroup = g->systemd_cgroup,
       .no_cgroup = g->cgroup_manager && strcmp(g->cgroup_manager, "disabled") == 0,
       .detached = true,
+      .init = f->init || f->init_path != NULL,
+      .init_path = f->init_path,
   };
 }

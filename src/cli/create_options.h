@@ -18,6 +18,8 @@ struct create_flags {
   bool detach; /* run only */
   bool keep;   /* run only */
   bool no_subreaper;
+  bool init;             /* ocirun extension */
+  const char *init_path; /* ocirun extension */
 };
 
 /* Fills opts (CREATE_OPTIONS_MAX entries, zero-terminated) with create's flags, and run's

@@ -20,6 +20,7 @@
 #include "hooks.h"
 #include "id.h"
 #include "idmapped.h"
+#include "init_binary.h"
 #include "log.h"
 #include "process.h"
 #include "rootfs.h"
@@ -169,6 +170,11 @@ static int prepare_create(const struct create_options *opts, struct create_resou
   r->config = r->b.config;
   if (validate_terminal(r->config, opts, err) < 0)
     return -1;
+  if (opts->init) {
+    autofree char *init = init_binary_locate(opts->init_path, err);
+    if (init == NULL || init_binary_inject(r->config, init, err) < 0)
+      return -1;
+  }
   /* Before we open anything of our own, which could take a number in the preserved range. */
   args->preserve_fds = take_listen_fds(r->config->process) + opts->preserve_fds;
   if (check_preserved_fds(args->preserve_fds, err) < 0)

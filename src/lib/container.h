@@ -19,8 +19,10 @@ struct create_options {
   bool no_new_keyring;
   int preserve_fds;
   bool systemd_cgroup;
-  bool no_cgroup; /* --cgroup-manager disabled: the container gets no cgroup of its own */
-  bool detached;  /* false only for `run` in the foreground */
+  bool no_cgroup;        /* --cgroup-manager disabled: the container gets no cgroup of its own */
+  bool detached;         /* false only for `run` in the foreground */
+  bool init;             /* --init: ocirun-init as PID 1 (an ocirun extension) */
+  const char *init_path; /* --init-path: which init; NULL: look for ocirun-init */
 };
 
 /* Sets up the container and leaves its init blocked on exec.fifo; the init's host pid is

@@ -17,6 +17,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,9 +42,13 @@
 #endif
 
 #define SEALED_ENV "_OCIRUN_SEALED_EXE"
+/* The on-disk path, handed to the sealed copy (whose /proc/self/exe no longer says it). */
+#define ORIGIN_ENV "_OCIRUN_ORIGIN_EXE"
 #define REQUIRED_SEALS (F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE)
 
 extern char **environ;
+
+static char origin_path[PATH_MAX];
 
 bool sealed_exe_wanted(const char *command)
 {
@@ -144,19 +149,44 @@ static int add_seals(int fd, ocirun_error *err)
   return 0;
 }
 
-/* environ plus SEALED_ENV=1 (replacing an inherited one). */
-static char **environment_with_marker(void)
+/* The on-disk executable, from /proc/self/exe while we still run from it. */
+static const char *read_origin(void)
 {
+  ssize_t n = readlink("/proc/self/exe", origin_path, sizeof(origin_path) - 1);
+
+  if (n <= 0 || origin_path[0] != '/') {
+    origin_path[0] = '\0';
+    return NULL;
+  }
+  origin_path[n] = '\0';
+  return origin_path;
+}
+
+const char *sealed_exe_origin(void)
+{
+  if (origin_path[0])
+    return origin_path;
+  return sealed_exe_is_sealed() ? NULL : read_origin();
+}
+
+/* environ plus SEALED_ENV=1 and ORIGIN_ENV (replacing inherited ones); *origin_var is the
+ * allocated ORIGIN_ENV entry, NULL when the origin is unknown. */
+static char **environment_with_marker(char **origin_var)
+{
+  const char *origin = read_origin();
   size_t n = 0, out = 0;
   char **env;
 
   while (environ && environ[n])
     n++;
-  env = xcalloc(n + 2, sizeof(char *));
+  env = xcalloc(n + 3, sizeof(char *));
   for (size_t i = 0; i < n; i++)
-    if (!has_prefix(environ[i], SEALED_ENV "="))
+    if (!has_prefix(environ[i], SEALED_ENV "=") && !has_prefix(environ[i], ORIGIN_ENV "="))
       env[out++] = environ[i];
   env[out++] = (char *)SEALED_ENV "=1";
+  *origin_var = origin ? xasprintf("%s=%s", ORIGIN_ENV, origin) : NULL;
+  if (*origin_var)
+    env[out++] = *origin_var;
   env[out] = NULL;
   return env;
 }
@@ -166,13 +196,14 @@ static int reexec_sealed(char **argv, ocirun_error *err)
   autoclose int self = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
   autoclose int copy = -1;
   autofree char **env = NULL;
+  autofree char *origin_var = NULL;
 
   if (self < 0)
     return error_set(err, errno, "open /proc/self/exe");
   copy = create_memfd(err);
   if (copy < 0 || copy_executable(self, copy, err) < 0 || add_seals(copy, err) < 0)
     return -1;
-  env = environment_with_marker();
+  env = environment_with_marker(&origin_var);
   fexecve(copy, argv, env);
   return error_set(err, errno, "execute the sealed copy");
 }
@@ -185,10 +216,14 @@ int sealed_exe_ensure(int argc, char **argv)
   (void)argc;
   if (sealed_exe_is_sealed()) {
     if (marker) {
+      const char *origin = getenv(ORIGIN_ENV);
+      if (origin && origin[0] == '/')
+        snprintf(origin_path, sizeof(origin_path), "%s", origin);
       unsetenv(SEALED_ENV);
       /* execveat names the process after the fd number; give it its name back. */
       prctl(PR_SET_NAME, "ocirun", 0, 0, 0);
     }
+    unsetenv(ORIGIN_ENV);
     return 0;
   }
   /* Once re-executed we must be sealed: going round again would loop for ever. */

@@ -27,4 +27,9 @@ bool sealed_exe_is_sealed(void);
  * naming the cause and returns -1: the caller must exit with an error, never go on unsealed. */
 int sealed_exe_ensure(int argc, char **argv);
 
+/* The path of the executable on disk this process was started from, before any sealed copy
+ * (the copy's /proc/self/exe names a memfd), or NULL when unknown. Used to find files
+ * installed beside ocirun; never trusted for anything that matters to security. */
+const char *sealed_exe_origin(void);
+
 #endif

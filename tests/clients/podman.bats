@@ -376,6 +376,24 @@ run_dir() {
 	[[ "$output" == /run/podman-init* ]] || fail "pid 1: $output"
 }
 
+@test "--init --init-path ocirun-init: pid 1, the status passed on, stop's SIGTERM forwarded" {
+	local init=$BUILD_ROOT/src/ocirun-init
+	[ -x "$init" ] || skip "ocirun-init is not built at $init"
+	run pm run --rm --init --init-path "$init" "$IMAGE" sh -c 'tr "\0" " " </proc/1/cmdline; exit 7'
+	assert_status 7
+	[[ "$output" == "/run/podman-init -- sh -c "* ]] || fail "pid 1: $output"
+	# sleep has no handler, but it is not pid 1 here: the init forwards SIGTERM and sleep dies
+	# of it (143); without forwarding, stop would fall back to SIGKILL (137).
+	run pm run -d --name withinit --init --init-path "$init" "$IMAGE" sleep 1000
+	assert_status 0
+	run pm stop -t 60 withinit
+	assert_status 0
+	run pm inspect -f '{{.State.Status}} {{.State.ExitCode}}' withinit
+	[ "$output" = "exited 143" ] || fail "after stop: $output"
+	run pm rm withinit
+	assert_status 0
+}
+
 @test "OCI hooks from --hooks-dir run with the container's state" {
 	mkdir -p "$CL_TMP/hooks.d"
 	cat >"$CL_TMP/hooks.d/state.json" <<-EOF
