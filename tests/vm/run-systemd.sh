@@ -11,7 +11,9 @@
 # runs tests/vm/guest-systemd.sh with its output on the console and powers the machine off
 # when done) and switch_roots into /lib/systemd/systemd with systemd.unit= that target. The
 # guest's TAP comes back over the serial console and is printed here; the exit status is the
-# guest's verdict. systemd mounts the cgroup2 hierarchy itself (its default unified mode).
+# guest's verdict. systemd mounts the cgroup hierarchies itself: unified (cgroup2 alone,
+# cgroup_no_v1=all), or with VM_SYSTEMD_CGROUP=hybrid its hybrid mode (v1 controllers, cgroup2
+# on /sys/fs/cgroup/unified; systemd.unified_cgroup_hierarchy=0).
 #
 # Skips (exit 77) like run-cgroup2.sh, and also without /lib/systemd/systemd on the host
 # (apt-get install systemd). Environment: as run-cgroup2.sh (VM_QEMU, VM_KERNEL, VM_MEM,
@@ -25,6 +27,11 @@ source "$(dirname "${BASH_SOURCE[0]}")/vm-common.sh"
 
 vm_timeout=540
 guest_script=$here/guest-systemd.sh
+# The guest's containers use a bundle made here, where it takes a second (minutes in the VM),
+# on /var/tmp, which the guest sees over 9p (its /tmp is a tmpfs of its own).
+vm_cleanup=$(mktemp -d /var/tmp/ocirun-vm-bundle.XXXXXX)
+"$src_root/contrib/make-bundle.sh" "$vm_cleanup" sleep 1000 >"$work/make-bundle.log" 2>&1 ||
+	skip "contrib/make-bundle.sh failed: $(tail -n1 "$work/make-bundle.log")"
 units=/host/run/systemd/system
 cat >"$initrd/init" <<EOF
 #!/bin/sh
@@ -59,7 +66,8 @@ StandardError=tty
 TTYPath=/dev/console
 TimeoutStartSec=infinity
 Environment=PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin HOME=/root TERM=dumb
-Environment=OCIRUN=$ocirun BUILD_ROOT=$build_root SRC_ROOT=$src_root SYSTEMD_COLORS=0 SYSTEMD_PAGER=
+Environment=OCIRUN=$ocirun BUILD_ROOT=$build_root SRC_ROOT=$src_root VM_BUNDLE=$vm_cleanup
+Environment=SYSTEMD_COLORS=0 SYSTEMD_PAGER=
 ExecStart=/bin/bash $guest_script
 UNIT
 umount /proc /sys /dev
@@ -72,6 +80,11 @@ vm_pack_initrd
 
 # ---- boot ---------------------------------------------------------------------------------
 
-vm_boot "console=ttyS0 cgroup_no_v1=all panic=-1 quiet loglevel=1 rdinit=/init \
+case ${VM_SYSTEMD_CGROUP:-unified} in
+unified) cgroup_args="cgroup_no_v1=all" ;;
+hybrid) cgroup_args="systemd.unified_cgroup_hierarchy=0" ;;
+*) skip "VM_SYSTEMD_CGROUP=$VM_SYSTEMD_CGROUP: unified or hybrid" ;;
+esac
+vm_boot "console=ttyS0 $cgroup_args panic=-1 quiet loglevel=1 rdinit=/init \
 systemd.unit=ocirun-vm.target systemd.show_status=0 systemd.log_level=warning"
 vm_report

@@ -41,7 +41,8 @@ command -v modprobe >/dev/null || skip "modprobe not found (apt-get install kmod
 
 work=$(mktemp -d /tmp/ocirun-vm.XXXXXX)
 stage=
-trap 'rm -rf "$work" ${stage:+"$stage"}' EXIT
+vm_cleanup=
+trap 'rm -rf "$work" ${stage:+"$stage"} ${vm_cleanup:+"$vm_cleanup"}' EXIT
 
 # The guest puts tmpfs on /tmp and /run, hiding what the host has there: a tree or a build
 # under them (a CI clone in /tmp, say) is staged on /var/tmp, which the guest sees over 9p.

@@ -254,7 +254,12 @@ static int run_job(struct cgroup *cg, const char *method, const struct sd_props 
       ret = 0;
       goto out;
     }
-    if (sd_bus_error_is_set(&e) && e.message)
+    if (sd_bus_error_has_name(&e, "org.freedesktop.systemd1.UnitExists"))
+      error_set(err, 0,
+                "systemd: start %s: a unit of that name already exists (another container with "
+                "the same linux.cgroupsPath?)",
+                cg->unit);
+    else if (sd_bus_error_is_set(&e) && e.message)
       error_set(err, 0, "systemd: %s %s: %s", what, cg->unit, e.message);
     else
       error_set(err, -r, "systemd: %s %s", what, cg->unit);
