@@ -145,6 +145,10 @@ if (cd "$bundle" && sd create $id </dev/null >/tmp/vm/create.out 2>&1); then
 	show $unit
 	check "$unit is delegated" prop Delegate yes
 	check "$unit is in system.slice" prop Slice system.slice
+	check "$unit says whose it is" prop Description "ocirun container $id"
+	check "unit DevicePolicy strict (the config denies all, then allows some)" prop DevicePolicy strict
+	check "unit DeviceAllow has /dev/null (runc's defaults)" \
+		bash -c 'grep -q "^DeviceAllow=.*/dev/char/1:3 rwm" <<<"$1"' _ "$props"
 	if [ $mode = v2 ]; then
 		check "unit MemoryMax" prop MemoryMax 67108864
 	else
@@ -200,6 +204,11 @@ if (cd "$bundle" && sd create $id </dev/null >/tmp/vm/create.out 2>&1); then
 		fi
 	else
 		not_ok "update: $(cat /tmp/vm/err)"
+	fi
+	if [ $mode != v2 ]; then
+		# systemd rewrites the v1 devices cgroup when it realizes the unit again (update did)
+		check "devices.list still holds the container's rules, not 'a *:* rwm'" \
+			bash -c 'grep -q "^c 1:3 rwm$" "$1" && ! grep -q "^a " "$1"' _ "$(f devices devices.list)"
 	fi
 	check "exec -d a second process" rt exec -d $id sleep 999
 	pids=$(rt ps --format json $id 2>&1)
@@ -274,11 +283,10 @@ check "run: no state left" [ ! -e "$ROOT/$id" ]
 
 # ---- a failure after the scope was started -------------------------------------------------------
 id=sd4
-configure '.linux.cgroupsPath = "system.slice:ocirun:sd4" |
-	.linux.resources.unified = {"memory.no-such-file": "1"}'
+configure '.linux.cgroupsPath = "system.slice:ocirun:sd4" | .linux.resources.cpu = {"cpus": "63"}'
 out=$(cd "$bundle" && sd create $id </dev/null 2>&1)
 echo "$out" | sed 's/^/#   /'
-check "a resource cgroupfs refuses fails create, naming the file" grep -q "memory.no-such-file" <<<"$out"
+check "a CPU the machine lacks fails create, naming cpuset.cpus" grep -q "cpuset.cpus" <<<"$out"
 check "... and the scope is stopped, no cgroup of it left" gone "ocirun-$id.scope"
 check "... no state, no process left" \
 	bash -c '[ ! -e "$1/sd4" ] && ! grep -qs . "$2/system.slice/ocirun-sd4.scope/cgroup.procs"' _ "$ROOT" "$CG"

@@ -88,6 +88,7 @@ void cgroup_free(struct cgroup *cg)
   cg_systemd_close(cg);
   free(cg->unit);
   free(cg->slice);
+  free(cg->description);
   free(cg);
 }
 
@@ -375,6 +376,7 @@ static int create_systemd(const oci_config *config, const char *id, struct cgrou
     cg->dirs[cg->ndirs - 1].mount = xstrdup(host.h[i].mount);
   }
   cgroup_host_release(&host);
+  cg->description = xasprintf("ocirun container %s", id);
   cg->start_pending = true;
   cg->pending = linux_ ? linux_->resources : NULL;
   *out = cg;

@@ -37,6 +37,7 @@ struct cgroup {
   /* The systemd driver (systemd.c); all NULL/false with cgroupfs. */
   char *unit;                   /* the transient scope, "ocirun-ID.scope" */
   char *slice;                  /* its slice, "system.slice" (create only) */
+  char *description;            /* "ocirun container ID" (create only) */
   bool unit_ours;               /* started by us (or recorded): ours to stop */
   bool start_pending;           /* create: the scope is started by cgroup_enter, with the init */
   const oci_resources *pending; /* create: the resources to apply then (the config's) */

@@ -5,6 +5,7 @@
  * (systemd_props.c); cgroup.c then applies the whole of linux.resources through cgroupfs on
  * the scope's directories, as for any container. Delete stops the unit. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -188,6 +189,18 @@ static int append_prop(sd_bus_message *m, const struct sd_prop *p)
     return sd_bus_message_append(m, "(sv)", p->name, "b", (int)p->u64);
   case SD_PROP_STR:
     return sd_bus_message_append(m, "(sv)", p->name, "s", p->str);
+  case SD_PROP_PAIRS:
+    if ((r = sd_bus_message_open_container(m, 'r', "sv")) < 0 ||
+        (r = sd_bus_message_append(m, "s", p->name)) < 0 ||
+        (r = sd_bus_message_open_container(m, 'v', "a(ss)")) < 0 ||
+        (r = sd_bus_message_open_container(m, 'a', "(ss)")) < 0)
+      return r;
+    for (size_t i = 0; i < p->npairs; i++)
+      if ((r = sd_bus_message_append(m, "(ss)", p->pairs[2 * i], p->pairs[2 * i + 1])) < 0)
+        return r;
+    if ((r = sd_bus_message_close_container(m)) < 0 || (r = sd_bus_message_close_container(m)) < 0)
+      return r;
+    return sd_bus_message_close_container(m);
   case SD_PROP_BYTES:
     if ((r = sd_bus_message_open_container(m, 'r', "sv")) < 0 ||
         (r = sd_bus_message_append(m, "s", p->name)) < 0 ||
@@ -299,23 +312,27 @@ int cg_systemd_start(struct cgroup *cg, pid_t pid, const oci_resources *r, ociru
 {
   struct sd_props props = {0};
   bool unified = cg->mode == CGROUP_MODE_V2;
-  autofree char *description = NULL;
+  autofree struct cg_device_rule *rules = NULL;
+  autofree char *devices = NULL;
+  size_t nrules = 0;
   int ret;
 
   if (cg_systemd_connect(cg, err) < 0)
     return -1;
-  description = xasprintf("ocirun container %s", cg->unit);
-  sd_props_add_str(&props, "Description", description);
+  sd_props_add_str(&props, "Description", cg->description ? cg->description : cg->unit);
   sd_props_add_str(&props, "Slice", cg->slice);
   /* Not ordered after basic.target nor stopped with shutdown.target: its own lifetime. */
   sd_props_add_bool(&props, "DefaultDependencies", false);
   /* What is below the scope is the container's: systemd leaves it alone. */
   sd_props_add_bool(&props, "Delegate", true);
   sd_props_add_accounting(&props, unified);
-  if (sd_props_from_resources(&props, r, unified, cg->bus->version, err) < 0) {
+  if (sd_props_from_resources(&props, r, unified, cg->bus->version, err) < 0 ||
+      cg_device_rules(r, true, &rules, &nrules, err) < 0) {
     sd_props_release(&props);
     return -1;
   }
+  read_file_at(AT_FDCWD, "/proc/devices", &devices, NULL, NULL);
+  sd_props_add_devices(&props, rules, nrules, devices);
   reset_failed(cg);
   ret = run_job(cg, "StartTransientUnit", &props, pid, NULL, err);
   sd_props_release(&props);

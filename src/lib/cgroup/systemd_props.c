@@ -4,10 +4,12 @@
  * another SetUnitProperties), so it must hold the same values that cgroupfs gets. No D-Bus
  * here: the list is built from the resources and the host's mode alone (and tested so). */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "internal.h"
+#include "log.h"
 #include "systemd_props.h"
 #include "utils.h"
 
@@ -202,11 +204,103 @@ void sd_props_add_accounting(struct sd_props *p, bool unified)
   sd_props_add_bool(p, "TasksAccounting", true);
 }
 
+/* The name /proc/devices gives major in the section ("Character devices:" / "Block
+ * devices:"), malloc'd, or NULL. */
+static char *device_major_name(const char *devices_text, char type, int64_t major)
+{
+  const char *section = type == 'b' ? "Block devices:" : "Character devices:";
+  const char *p = devices_text ? strstr(devices_text, section) : NULL;
+
+  if (p == NULL)
+    return NULL;
+  p = strchr(p, '\n');
+  while (p && *++p && *p != '\n') {
+    long long m;
+    char name[64];
+    if (sscanf(p, " %lld %63s", &m, name) == 2 && m == major)
+      return xstrdup(name);
+    p = strchr(p, '\n');
+  }
+  return NULL;
+}
+
+static void add_pair(struct sd_prop *prop, char *path, const char *access)
+{
+  prop->pairs = xrealloc(prop->pairs, (prop->npairs + 1) * 2 * sizeof(char *));
+  prop->pairs[prop->npairs * 2] = path;
+  prop->pairs[prop->npairs * 2 + 1] = xstrdup(access);
+  prop->npairs++;
+}
+
+static void clear_pairs(struct sd_prop *prop)
+{
+  for (size_t i = 0; i < prop->npairs * 2; i++)
+    free(prop->pairs[i]);
+  prop->npairs = 0;
+}
+
+/* One allow rule as DeviceAllow entries ("a" is both kinds). */
+static void allow_entry(struct sd_prop *prop, const struct cg_device_rule *rule,
+                        const char *devices_text)
+{
+  const char *kinds = rule->type == 'a' ? "cb" : (rule->type == 'b' ? "b" : "c");
+
+  for (const char *k = kinds; *k; k++) {
+    const char *kind = *k == 'b' ? "block" : "char";
+    char *name;
+
+    if (rule->type == 'a' || rule->major < 0) {
+      add_pair(prop, xasprintf("%s-*", kind), rule->access);
+    } else if (rule->minor >= 0) {
+      /* systemd reads major:minor from these paths, the nodes need not exist. */
+      add_pair(prop,
+               xasprintf("/dev/%s/%lld:%lld", kind, (long long)rule->major, (long long)rule->minor),
+               rule->access);
+    } else if ((name = device_major_name(devices_text, *k, rule->major)) != NULL) {
+      add_pair(prop, xasprintf("%s-%s", kind, name), rule->access);
+      free(name);
+    } else {
+      log_warning("systemd: no name in /proc/devices for %s major %lld: left to cgroupfs", kind,
+                  (long long)rule->major);
+    }
+  }
+}
+
+void sd_props_add_devices(struct sd_props *p, const struct cg_device_rule *rules, size_t n,
+                          const char *devices_text)
+{
+  struct sd_prop allow = {.name = "DeviceAllow", .kind = SD_PROP_PAIRS};
+  bool strict = false; /* a new cgroup allows every device until told otherwise */
+
+  for (size_t i = 0; i < n; i++) {
+    const struct cg_device_rule *rule = &rules[i];
+    bool everything = rule->type == 'a' && strchr(rule->access, 'r') && strchr(rule->access, 'w') &&
+                      strchr(rule->access, 'm');
+
+    if (everything) {
+      strict = !rule->allow;
+      clear_pairs(&allow);
+    } else if (strict && rule->allow) {
+      allow_entry(&allow, rule, devices_text);
+    } else if (!rule->allow) {
+      char text[64];
+      cg_device_rule_str(rule, text, sizeof(text));
+      log_warning("systemd: the device rule \"deny %s\" has no DeviceAllow form: left to cgroupfs",
+                  text);
+    }
+  }
+  sd_props_add_str(p, "DevicePolicy", strict ? "strict" : "auto");
+  p->v = xrealloc(p->v, (p->n + 1) * sizeof(*p->v));
+  p->v[p->n++] = allow;
+}
+
 void sd_props_release(struct sd_props *p)
 {
   for (size_t i = 0; i < p->n; i++) {
     free(p->v[i].str);
     free(p->v[i].bytes);
+    clear_pairs(&p->v[i]);
+    free(p->v[i].pairs);
   }
   free(p->v);
   p->v = NULL;

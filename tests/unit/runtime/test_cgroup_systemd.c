@@ -118,6 +118,48 @@ static void legacy(void)
   sd_props_release(&p);
 }
 
+static bool has_pair(const struct sd_prop *prop, const char *path, const char *access)
+{
+  for (size_t i = 0; prop && i < prop->npairs; i++)
+    if (strcmp(prop->pairs[2 * i], path) == 0 && strcmp(prop->pairs[2 * i + 1], access) == 0)
+      return true;
+  return false;
+}
+
+static void devices(void)
+{
+  static const char proc_devices[] = "Character devices:\n  1 mem\n  4 tty\n136 pts\n\n"
+                                     "Block devices:\n  8 sd\n";
+  struct cg_device_rule rules[] = {
+      {.allow = false, .type = 'a', .major = -1, .minor = -1, .access = "rwm"},
+      {.allow = true, .type = 'c', .major = 1, .minor = 3, .access = "rwm"},
+      {.allow = true, .type = 'c', .major = 136, .minor = -1, .access = "rw"},
+      {.allow = true, .type = 'b', .major = -1, .minor = -1, .access = "m"},
+      {.allow = true, .type = 'c', .major = 250, .minor = -1, .access = "r"},
+  };
+  struct sd_props p = {0};
+  const struct sd_prop *policy, *allow;
+
+  sd_props_add_devices(&p, rules, 5, proc_devices);
+  policy = find(&p, "DevicePolicy");
+  allow = find(&p, "DeviceAllow");
+  CHECK(policy && strcmp(policy->str, "strict") == 0, "deny-all first: DevicePolicy strict");
+  CHECK(allow && allow->kind == SD_PROP_PAIRS && allow->npairs == 3, "three DeviceAllow entries");
+  CHECK(has_pair(allow, "/dev/char/1:3", "rwm"), "c 1:3 rwm -> /dev/char/1:3");
+  CHECK(has_pair(allow, "char-pts", "rw"), "c 136:* rw -> char-pts (by /proc/devices)");
+  CHECK(has_pair(allow, "block-*", "m"), "b *:* m -> block-*");
+  sd_props_release(&p);
+
+  /* An allow-all rule: nothing to restrict. */
+  rules[0].allow = true;
+  sd_props_add_devices(&p, rules, 1, proc_devices);
+  policy = find(&p, "DevicePolicy");
+  allow = find(&p, "DeviceAllow");
+  CHECK(policy && strcmp(policy->str, "auto") == 0 && allow && allow->npairs == 0,
+        "allow-all: DevicePolicy auto, no entries");
+  sd_props_release(&p);
+}
+
 static void unit_names(void)
 {
   ocirun_error err = {0};
@@ -166,6 +208,7 @@ int main(void)
 {
   unified();
   legacy();
+  devices();
   unit_names();
   record();
   return test_exit_status();
