@@ -14,6 +14,8 @@ packages=(
 	# build
 	meson ninja-build pkg-config gcc libc6-dev python3
 	libyajl-dev libseccomp-dev libcap-dev libmnl-dev
+	# the systemd cgroup driver (sd-bus); optional: without it --systemd-cgroup says so
+	libsystemd-dev
 	# tests
 	bats busybox-static jq iproute2 util-linux procps
 	# rootless.bats: newuidmap/newgidmap, and useradd/userdel for its test users

@@ -9,11 +9,12 @@ contrib/install-deps.sh || exit 1
 if ! command -v podman >/dev/null || ! command -v containerd >/dev/null; then
 	tests/clients/install-clients.sh || exit 1
 fi
-# qemu and Debian's kernel, for the lane that boots a pure cgroup2 machine (tests/vm); without
-# them that lane skips, saying so
-if ! command -v qemu-system-x86_64 >/dev/null || ! ls /boot/vmlinuz-* >/dev/null 2>&1; then
+# qemu and Debian's kernel, for the lanes that boot a pure cgroup2 machine (tests/vm), and
+# systemd, which the systemd lane boots as PID 1; without them those lanes skip, saying so
+if ! command -v qemu-system-x86_64 >/dev/null || ! ls /boot/vmlinuz-* >/dev/null 2>&1 ||
+	[ ! -x /lib/systemd/systemd ]; then
 	DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-		qemu-system-x86 linux-image-amd64 >/dev/null ||
+		qemu-system-x86 linux-image-amd64 systemd >/dev/null ||
 		echo "warning: qemu or the kernel could not be installed; the vm lane will skip" >&2
 fi
 contrib/build.sh || exit 1

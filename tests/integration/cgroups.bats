@@ -651,3 +651,61 @@ requires_controller_quiet() {
 	wait_until_dead "$pid"
 	wait_for_status "$ID" stopped
 }
+
+# ------------------------------------------------------------------------------------------------
+# --systemd-cgroup where systemd is not running (the driver itself is proven in the qemu lane
+# tests/vm/run-systemd.sh, which boots systemd as PID 1)
+
+@test "--systemd-cgroup without systemd: a clear error, nothing left behind" {
+	[ ! -d /run/systemd/system ] || skip "systemd runs on this host (the vm lane tests the driver)"
+	update_config '.linux.cgroupsPath = $p' --arg p "system.slice:ocirun:$ID"
+	snapshot before
+	ocirun --systemd-cgroup run -d --bundle "$BUNDLE" "$ID"
+	assert_status nonzero
+	assert_one_error_line
+	if [[ "$stderr" == *"built without libsystemd"* ]]; then
+		assert_output_contains "rebuild with libsystemd-dev"
+	else
+		assert_output_contains "systemd is not running on this host (no /run/systemd/system)"
+	fi
+	[ ! -d "$ROOT/$ID" ] || fail "state directory left"
+	for d in /sys/fs/cgroup/*/system.slice/ocirun-"$ID".scope /sys/fs/cgroup/system.slice/ocirun-"$ID".scope; do
+		[ ! -e "$d" ] || fail "$d made"
+	done
+	snapshot after
+	assert_nothing_left before after
+}
+
+@test "--systemd-cgroup: cgroupsPath must be slice:prefix:name, a scope, refused before anything" {
+	update_config '.linux.cgroupsPath = $p' --arg p "/ocirun-it/$ID"
+	ocirun --systemd-cgroup create --bundle "$BUNDLE" "$ID"
+	assert_status nonzero
+	assert_output_contains 'expected cgroupsPath to be of format "slice:prefix:name"'
+	[ ! -d "$ROOT/$ID" ]
+	update_config '.linux.cgroupsPath = "system.slice:ocirun:x-y.slice"'
+	ocirun --systemd-cgroup create --bundle "$BUNDLE" "$ID"
+	assert_status nonzero
+	assert_output_contains 'names a slice'
+	[ ! -d "$ROOT/$ID" ]
+	update_config '.linux.cgroupsPath = "a--b.slice:ocirun:x"'
+	ocirun --systemd-cgroup create --bundle "$BUNDLE" "$ID"
+	assert_status nonzero
+	assert_output_contains 'invalid slice name "a--b.slice"'
+	[ ! -d "$ROOT/$ID" ]
+}
+
+@test "--systemd-cgroup where /run/systemd/system exists but no bus answers: a clear error" {
+	requires unshare
+	[ ! -S /run/systemd/private ] && [ ! -S /run/dbus/system_bus_socket ] ||
+		skip "a systemd or D-Bus socket exists on this host"
+	update_config '.linux.cgroupsPath = $p' --arg p "system.slice:ocirun:$ID"
+	# A mount namespace of its own, where /run/systemd says systemd runs (and nothing listens).
+	run unshare -m sh -c 'mount -t tmpfs tmpfs /run/systemd && mkdir /run/systemd/system &&
+		exec "$@"' _ "$OCIRUN" --root "$ROOT" --systemd-cgroup run -d --bundle "$BUNDLE" "$ID"
+	[ "$status" -ne 0 ] || fail "expected a failure"
+	if [[ "$output" != *"built without libsystemd"* ]]; then
+		assert_output_contains "--systemd-cgroup: cannot connect to systemd (its private socket or the system bus)"
+	fi
+	[ ! -d "$ROOT/$ID" ] || fail "state directory left"
+	[ -z "$(test_pids)" ] || fail "processes left: $(test_pids)"
+}

@@ -71,6 +71,7 @@ static void add_dir(struct cgroup *cg, const char *name, char *path)
   cg->dirs[cg->ndirs].name = xstrdup(name);
   cg->dirs[cg->ndirs].path = path;
   cg->dirs[cg->ndirs].created = NULL;
+  cg->dirs[cg->ndirs].mount = NULL;
   cg->ndirs++;
 }
 
@@ -82,29 +83,53 @@ void cgroup_free(struct cgroup *cg)
     free(cg->dirs[i].name);
     free(cg->dirs[i].path);
     free(cg->dirs[i].created);
+    free(cg->dirs[i].mount);
   }
   free(cg->dirs);
+  cg_systemd_close(cg);
+  free(cg->unit);
+  free(cg->slice);
+  free(cg->description);
   free(cg);
 }
 
 /* ---- state.json ----------------------------------------------------------------------- */
 
 #define RECORD_MODE "mode"
+/* The systemd driver's scope: later commands stop it without --systemd-cgroup. */
+#define RECORD_UNIT "systemd-unit"
 
 oci_string_map *cgroup_to_record(const struct cgroup *cg)
 {
   oci_string_map *m = xcalloc(1, sizeof(*m));
 
-  m->keys = xcalloc(cg->ndirs + 1, sizeof(char *));
-  m->values = xcalloc(cg->ndirs + 1, sizeof(char *));
+  m->keys = xcalloc(cg->ndirs + 2, sizeof(char *));
+  m->values = xcalloc(cg->ndirs + 2, sizeof(char *));
   m->keys[0] = xstrdup(RECORD_MODE);
   m->values[0] = xstrdup(cgroup_mode_name(cg->mode));
-  for (size_t i = 0; i < cg->ndirs; i++) {
-    m->keys[i + 1] = xstrdup(cg->dirs[i].name);
-    m->values[i + 1] = xstrdup(cg->dirs[i].path);
+  m->len = 1;
+  if (cg->unit) {
+    m->keys[1] = xstrdup(RECORD_UNIT);
+    m->values[1] = xstrdup(cg->unit);
+    m->len = 2;
   }
-  m->len = cg->ndirs + 1;
+  for (size_t i = 0; i < cg->ndirs; i++) {
+    m->keys[m->len] = xstrdup(cg->dirs[i].name);
+    m->values[m->len] = xstrdup(cg->dirs[i].path);
+    m->len++;
+  }
   return m;
+}
+
+/* A scope name as we make them: "prefix-name.scope", no path, nothing a shell or D-Bus would
+ * read differently. */
+static bool valid_unit_name(const char *s)
+{
+  size_t len = strlen(s);
+
+  if (len < 7 || len > 255 || strcmp(s + len - 6, ".scope") != 0 || s[0] == '.')
+    return false;
+  return strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789:-_.@\\") == len;
 }
 
 struct cgroup *cgroup_from_record(const oci_string_map *record, ocirun_error *err)
@@ -120,6 +145,13 @@ struct cgroup *cgroup_from_record(const oci_string_map *record, ocirun_error *er
       if (cgroup_mode_parse(value, &cg->mode) < 0)
         goto bad;
       have_mode = true;
+      continue;
+    }
+    if (strcmp(key, RECORD_UNIT) == 0) {
+      if (!valid_unit_name(value) || cg->unit)
+        goto bad;
+      cg->unit = xstrdup(value);
+      cg->unit_ours = true;
       continue;
     }
     /* state.json is ours, but nothing in it is trusted blindly: a directory must be an
@@ -320,6 +352,77 @@ struct cgroup *cgroup_none(const oci_config *config)
   return cg;
 }
 
+/* ---- the systemd driver ---------------------------------------------------------------- */
+
+/* systemd makes a scope only with a process in it: create decides the unit and its
+ * directories and checks that systemd answers; the scope is started with the init
+ * (cgroup_enter), and the resources applied then. */
+static int create_systemd(const oci_config *config, const char *id, struct cgroup **out,
+                          ocirun_error *err)
+{
+  const oci_linux *linux_ = config ? config->linux : NULL;
+  struct cgroup_host host = {0};
+  autofree char *inner = NULL;
+  struct cgroup *cg = xcalloc(1, sizeof(*cg));
+  size_t len;
+
+  if (cgroup_systemd_unit(linux_ ? linux_->cgroupsPath : NULL, id, &cg->slice, &cg->unit, err) < 0)
+    goto fail;
+  len = strlen(cg->unit);
+  if (len > 6 && strcmp(cg->unit + len - 6, ".slice") == 0) {
+    error_set(err, 0,
+              "linux.cgroupsPath: the systemd driver puts a container in a scope; \"%s\" names "
+              "a slice (use \"slice:prefix:name\")",
+              cg->unit);
+    goto fail;
+  }
+  if (cgroup_inner_path(linux_ ? linux_->cgroupsPath : NULL, id, true, &inner, err) < 0 ||
+      cg_systemd_connect(cg, err) < 0 || cgroup_host_detect(&host, err) < 0)
+    goto fail;
+  cg->mode = host.mode;
+  for (size_t i = 0; i < host.n; i++) {
+    add_dir(cg, host.h[i].name, cgroup_path_join(host.h[i].mount, host.h[i].own, inner));
+    cg->dirs[cg->ndirs - 1].mount = xstrdup(host.h[i].mount);
+  }
+  cgroup_host_release(&host);
+  cg->description = xasprintf("ocirun container %s", id);
+  cg->start_pending = true;
+  cg->pending = linux_ ? linux_->resources : NULL;
+  *out = cg;
+  return 0;
+fail:
+  cgroup_host_release(&host);
+  cgroup_free(cg);
+  return -1;
+}
+
+/* The scope exists: systemd made its directories in the hierarchies it manages; the others
+ * (v1 freezer, cpuset, net_cls, hugetlb… ) are made here, as runc does. Then cgroupfs gets
+ * the whole of linux.resources. */
+static int start_systemd(struct cgroup *cg, pid_t pid, ocirun_error *err)
+{
+  cg->start_pending = false;
+  if (cg_systemd_start(cg, pid, cg->pending, err) < 0)
+    return -1;
+  /* Where systemd put the scope must be where we expect it (not so when ocirun runs in a
+   * cgroup namespace, say): check its own hierarchy before making anything. */
+  for (size_t i = 0; i < cg->ndirs; i++) {
+    const struct cgroup_dir *dir = &cg->dirs[i];
+    if ((cg->mode == CGROUP_MODE_V2 || strcmp(dir->name, "name=systemd") == 0) &&
+        access(dir->path, F_OK) < 0)
+      return error_set(err, errno, "systemd: the cgroup of %s is not at %s", cg->unit, dir->path);
+  }
+  for (size_t i = 0; i < cg->ndirs; i++) {
+    struct cgroup_dir *dir = &cg->dirs[i];
+    if (cg_mkdir_p(dir->mount, dir->path, &dir->created, err) < 0)
+      return -1;
+    if (cgroup_name_has(dir->name, "cpuset") && strcmp(dir->name, CGROUP_UNIFIED_NAME) != 0 &&
+        cpuset_fill(dir->mount, dir->path, err) < 0)
+      return -1;
+  }
+  return apply(cg, cg->pending, CG_PLAN_CREATE, err);
+}
+
 int cgroup_create(const oci_config *config, const char *id, bool systemd_driver,
                   struct cgroup **out, ocirun_error *err)
 {
@@ -329,11 +432,10 @@ int cgroup_create(const oci_config *config, const char *id, bool systemd_driver,
   autofree char *inner = NULL;
   struct cgroup *cg;
 
-  if (cgroup_inner_path(linux_ ? linux_->cgroupsPath : NULL, id, systemd_driver, &inner, err) < 0)
-    return -1;
   if (systemd_driver)
-    log_warning("cgroup: the systemd cgroup driver is not available; using cgroupfs at \"%s\"",
-                inner);
+    return create_systemd(config, id, out, err);
+  if (cgroup_inner_path(linux_ ? linux_->cgroupsPath : NULL, id, false, &inner, err) < 0)
+    return -1;
   if (cgroup_host_detect(&host, err) < 0)
     return -1;
   cg = xcalloc(1, sizeof(*cg));
@@ -369,6 +471,10 @@ int cgroup_create(const oci_config *config, const char *id, bool systemd_driver,
 
 int cgroup_update(const struct cgroup *cg, const oci_resources *resources, ocirun_error *err)
 {
+  /* systemd first: it rewrites the files it has properties for whenever it realizes the
+   * unit, so it must know the new values; cgroupfs then sets everything. */
+  if (cg->unit && cg_systemd_update((struct cgroup *)cg, resources, err) < 0)
+    return -1;
   return apply(cg, resources, CG_PLAN_UPDATE, err);
 }
 
@@ -376,6 +482,8 @@ int cgroup_enter(struct cgroup *cg, pid_t pid, ocirun_error *err)
 {
   char value[24];
 
+  if (cg->start_pending && start_systemd(cg, pid, err) < 0)
+    return -1;
   snprintf(value, sizeof(value), "%d", (int)pid);
   for (size_t i = 0; i < cg->ndirs; i++)
     if (cg_write(cg->dirs[i].path, "cgroup.procs", value, err) < 0)
@@ -485,8 +593,17 @@ int cgroup_destroy(struct cgroup *cg, bool kill_rest, ocirun_error *err)
   for (size_t i = 0; i < cg->ndirs; i++)
     if (access(cg->dirs[i].path, F_OK) == 0 && !cg_is_cgroupfs(cg->dirs[i].path))
       return error_set(err, EINVAL, "cgroup: %s is not on a cgroup filesystem", cg->dirs[i].path);
+  /* A scope we did not start (its name was taken) is another container's: hands off. */
+  if (cg->unit && !cg->unit_ours)
+    return 0;
   if (kill_rest && kill_remaining(cg, err) < 0)
     return -1;
+  if (cg->unit) {
+    ocirun_error one = {0};
+    /* Without systemd (or without libsystemd), cgroupfs alone: systemd drops an empty scope. */
+    if (cg_systemd_stop(cg, &one) < 0)
+      log_warning("%s; removing its cgroup directly", one.msg);
+  }
   for (size_t i = 0; i < cg->ndirs; i++) {
     ocirun_error one = {0};
     if (cg_rmdir_tree(cg->dirs[i].path, &one) < 0 && ret == 0) {

@@ -336,10 +336,16 @@ void cgroup_check_bundle(const oci_config *config, bool systemd_driver, struct c
     report_finding(r, FINDING_ERROR, "linux.cgroupsPath", "write a clean path", "%s", err.msg);
     return;
   }
-  if (systemd_driver)
-    report_finding(r, FINDING_WARNING, "linux.cgroupsPath", "drop --systemd-cgroup",
-                   "cgroup: the systemd cgroup driver is not available; using cgroupfs at \"%s\"",
-                   inner);
+  if (systemd_driver) {
+    /* What create asks first: that systemd answers (no unit is made here). */
+    struct cgroup probe_cg = {0};
+    if (cg_systemd_connect(&probe_cg, &err) < 0) {
+      report_finding(r, FINDING_ERROR, "", "run under systemd, or drop --systemd-cgroup", "%s",
+                     err.msg);
+      return;
+    }
+    cg_systemd_close(&probe_cg);
+  }
   if (cgroup_host_detect(&host, &err) < 0) {
     report_finding(r, FINDING_ERROR, "", "mount cgroupfs or cgroup2 under /sys/fs/cgroup", "%s",
                    err.msg);

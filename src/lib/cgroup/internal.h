@@ -27,12 +27,21 @@ struct cgroup_dir {
   char *name;    /* hierarchy: "memory", "cpu,cpuacct", "name=systemd", or "unified" (cgroup2) */
   char *path;    /* absolute directory of the container's cgroup in it */
   char *created; /* the topmost directory this create made (removed on failure), or NULL */
+  char *mount;   /* systemd driver, until the scope exists: the hierarchy's mount point */
 };
 
 struct cgroup {
   enum cgroup_mode mode;
   struct cgroup_dir *dirs;
   size_t ndirs;
+  /* The systemd driver (systemd.c); all NULL/false with cgroupfs. */
+  char *unit;                   /* the transient scope, "ocirun-ID.scope" */
+  char *slice;                  /* its slice, "system.slice" (create only) */
+  char *description;            /* "ocirun container ID" (create only) */
+  bool unit_ours;               /* started by us (or recorded): ours to stop */
+  bool start_pending;           /* create: the scope is started by cgroup_enter, with the init */
+  const oci_resources *pending; /* create: the resources to apply then (the config's) */
+  struct cg_bus *bus;           /* the connection to systemd, opened on first use */
 };
 
 const char *cgroup_mode_name(enum cgroup_mode mode);
@@ -97,6 +106,11 @@ int cgroup_path_clean(const char *in, char **out, ocirun_error *err);
  * "/system.slice/ocirun-<id>.scope". */
 int cgroup_inner_path(const char *cgroups_path, const char *id, bool systemd, char **out,
                       ocirun_error *err);
+
+/* systemd's "slice:prefix:name" (or empty: system.slice, ocirun, id) → the slice and the unit
+ * ("prefix-name.scope", or name itself when it is a slice), both malloc'd. */
+int cgroup_systemd_unit(const char *cgroups_path, const char *id, char **slice, char **unit,
+                        ocirun_error *err);
 
 /* "a-b-c.slice" → "/a.slice/a-b.slice/a-b-c.slice"; "-.slice" → "/". */
 int cgroup_expand_slice(const char *slice, char **out, ocirun_error *err);
@@ -232,6 +246,21 @@ int cgroup_v2_enable_controllers(const char *mount, const char *path, ocirun_err
  * from rules to dir. Returns 0, or -1 with ENOSYS-like errors when the kernel refuses. */
 int cgroup_v2_devices_apply(const char *dir, const struct cg_device_rule *rules, size_t n,
                             ocirun_error *err);
+
+/* ---- systemd (systemd.c: sd-bus; systemd_none.c without libsystemd) -------------------- */
+
+/* Connects to systemd (its private socket as root, else the system bus) and checks that it
+ * answers; the error names what is missing (no systemd as init, no bus, a build without
+ * libsystemd). */
+int cg_systemd_connect(struct cgroup *cg, ocirun_error *err);
+/* StartTransientUnit of cg->unit in cg->slice holding pid, with Delegate=yes and the resource
+ * properties systemd knows; returns once the job is done. */
+int cg_systemd_start(struct cgroup *cg, pid_t pid, const oci_resources *r, ocirun_error *err);
+/* SetUnitProperties for `update`. */
+int cg_systemd_update(struct cgroup *cg, const oci_resources *r, ocirun_error *err);
+/* StopUnit (a unit already gone is fine) and ResetFailedUnit; waits for the job. */
+int cg_systemd_stop(struct cgroup *cg, ocirun_error *err);
+void cg_systemd_close(struct cgroup *cg);
 
 /* ---- freezer (freezer.c) -------------------------------------------------------------- */
 int cgroup_freeze_dir(const struct cgroup *cg, bool frozen, ocirun_error *err);

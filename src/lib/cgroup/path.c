@@ -80,14 +80,13 @@ int cgroup_expand_slice(const char *slice, char **out, ocirun_error *err)
   return 0;
 }
 
-static int systemd_inner_path(const char *cgroups_path, const char *id, char **out,
-                              ocirun_error *err)
+int cgroup_systemd_unit(const char *cgroups_path, const char *id, char **slice_out, char **unit_out,
+                        ocirun_error *err)
 {
   autofree char *copy = NULL;
   autofree char *slice_path = NULL;
   const char *slice, *prefix, *name;
   char *c1, *c2;
-  autofree char *unit = NULL;
 
   if (cgroups_path == NULL || cgroups_path[0] == '\0') {
     slice = "system.slice";
@@ -111,17 +110,36 @@ static int systemd_inner_path(const char *cgroups_path, const char *id, char **o
       strcmp(name, ".") == 0)
     return error_set(err, 0, "invalid systemd unit name in cgroupsPath \"%s\"",
                      cgroups_path ? cgroups_path : "");
+  /* Checked here so that a bad slice is refused before anything is made. */
   if (cgroup_expand_slice(slice, &slice_path, err) < 0)
     return error_prefix(err, "cgroupsPath");
+  *slice_out = xstrdup(slice);
   /* A name that is a slice is the unit itself; anything else becomes prefix-name.scope. */
-  if (strlen(name) > 6 && strcmp(name + strlen(name) - 6, ".slice") == 0) {
-    autofree char *sub = NULL;
-    if (cgroup_expand_slice(name, &sub, err) < 0)
+  if (strlen(name) > 6 && strcmp(name + strlen(name) - 6, ".slice") == 0)
+    *unit_out = xstrdup(name);
+  else
+    *unit_out = prefix[0] ? xasprintf("%s-%s.scope", prefix, name) : xasprintf("%s.scope", name);
+  return 0;
+}
+
+static int systemd_inner_path(const char *cgroups_path, const char *id, char **out,
+                              ocirun_error *err)
+{
+  autofree char *slice = NULL;
+  autofree char *unit = NULL;
+  autofree char *slice_path = NULL;
+  size_t len;
+
+  if (cgroup_systemd_unit(cgroups_path, id, &slice, &unit, err) < 0)
+    return -1;
+  len = strlen(unit);
+  if (len > 6 && strcmp(unit + len - 6, ".slice") == 0) {
+    if (cgroup_expand_slice(unit, out, err) < 0)
       return error_prefix(err, "cgroupsPath");
-    *out = xstrdup(sub);
     return 0;
   }
-  unit = prefix[0] ? xasprintf("%s-%s.scope", prefix, name) : xasprintf("%s.scope", name);
+  if (cgroup_expand_slice(slice, &slice_path, err) < 0)
+    return error_prefix(err, "cgroupsPath");
   *out = xasprintf("%s/%s", strcmp(slice_path, "/") == 0 ? "" : slice_path, unit);
   return 0;
 }
