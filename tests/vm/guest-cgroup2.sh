@@ -167,7 +167,7 @@ if [ "${VM_BATS:-1}" = 0 ]; then
 elif command -v bats >/dev/null; then
 	echo "# up $(cut -d' ' -f1 /proc/uptime) s: cgroups.bats -f '$VM_BATS_FILTER'"
 	out=$(cd /tmp && SOAK_CYCLES=${SOAK_CYCLES:-10} OCIRUN=$OCIRUN BUILD_ROOT=$BUILD_ROOT TMPDIR=/tmp \
-		timeout "${VM_BATS_TIMEOUT:-200}" bats --tap -f "$VM_BATS_FILTER" \
+		timeout "${VM_BATS_TIMEOUT:-400}" bats --tap -f "$VM_BATS_FILTER" \
 		"$SRC_ROOT/tests/integration/cgroups.bats" 2>&1)
 	rc=$?
 	sed 's/^/#   /' <<<"$out"
