@@ -332,9 +332,10 @@ static int check_listener(const oci_seccomp *s, bool probe_kernel, ocirun_error 
   if (i == s->syscalls_len)
     return 0;
   if (s->listenerPath == NULL || s->listenerPath[0] == '\0')
-    return error_set(
-        err, 0, PROFILE ".listenerPath: required by SCMP_ACT_NOTIFY (linux.seccomp.syscalls[%zu])",
-        i);
+    return error_set(err, 0,
+                     PROFILE ".listenerPath: not set, and linux.seccomp.syscalls[%zu] uses "
+                             "SCMP_ACT_NOTIFY",
+                     i);
   if (probe_kernel && !kernel_takes_flags(SECCOMP_FILTER_FLAG_NEW_LISTENER))
     return error_set(err, 0,
                      PROFILE ".syscalls[%zu].action: SCMP_ACT_NOTIFY needs seccomp user "

@@ -161,7 +161,7 @@ refused() {
 
 	seccomp '{"defaultAction": "SCMP_ACT_ALLOW",
 		"syscalls": [{"names": ["mkdir"], "action": "SCMP_ACT_NOTIFY"}]}'
-	refused "config.json: linux.seccomp.listenerPath: required by SCMP_ACT_NOTIFY"
+	refused "config.json: linux.seccomp.listenerPath: not set, and linux.seccomp.syscalls[0] uses SCMP_ACT_NOTIFY"
 }
 
 @test "seccomp: unknown syscall names are skipped" {
