@@ -189,8 +189,13 @@ bool seccomp_cache_get(int dirfd, const uint8_t key[SECCOMP_CACHE_KEY_LEN],
 
   entry_name(key, name);
   fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
-  if (fd < 0) {
+  if (fd < 0 && errno == ENOENT) {
     log_debug("seccomp cache: no entry %s", name);
+    return false;
+  }
+  /* ELOOP: a symlink, which is never followed. */
+  if (fd < 0) {
+    log_debug("seccomp cache: entry %s is not valid (%s), ignored", name, strerror(errno));
     return false;
   }
   if (!entry_valid(fd, key, &hd, insns)) {
