@@ -335,3 +335,39 @@ default_deny_check() {
 	assert_output_contains "not private"
 	chmod 0700 "$ROOT/.seccomp:cache"
 }
+
+# kernel_filter PID: the newest seccomp filter PID runs under, as hex bytes (PTRACE_SECCOMP_GET_FILTER).
+kernel_filter() {
+	"$SECCOMP_AGENT" -d "$1" | head -n1
+}
+
+@test "seccomp: the filter in the kernel is the cache entry's program, built fresh or cached" {
+	SECCOMP_AGENT=${SECCOMP_AGENT:-$BUILD_ROOT/tests/integration/seccomp_agent}
+	[ -x "$SECCOMP_AGENT" ] || skip "no filter dumper at $SECCOMP_AGENT (built only with libseccomp)"
+	seccomp "$(jq -n --argjson allowed "$ALLOWED" '{
+		defaultAction: "SCMP_ACT_ERRNO",
+		architectures: ["SCMP_ARCH_X86_64", "SCMP_ARCH_X86", "SCMP_ARCH_X32"],
+		syscalls: [{names: ($allowed + ["restart_syscall"]), action: "SCMP_ACT_ALLOW"},
+		           {names: ["kill"], action: "SCMP_ACT_ERRNO", errnoRet: 38,
+		            args: [{index: 1, value: 10, op: "SCMP_CMP_EQ"}]}]
+	}')"
+	# sleep resumes its interrupted nanosleep with restart_syscall after the dump's ptrace stop
+	set_args sleep 1000
+
+	# built (no entry yet), loaded, stored
+	launch "$ID-a"
+	fresh=$(kernel_filter "$(pid_of "$ID-a")")
+	entry=$(cache_entry)
+	stored=$(od -An -v -tx1 -j"$CACHE_HEADER" "$entry" | tr -d ' \n')
+	[ -n "$fresh" ]
+	[ "$fresh" = "$stored" ] || fail "the kernel's filter differs from the cache entry"
+
+	# loaded from the entry: the same program
+	launch "$ID-b"
+	[ "$(kernel_filter "$(pid_of "$ID-b")")" = "$fresh" ]
+
+	# and so for an exec process
+	ocirun exec -d --pid-file "$BATS_TEST_TMPDIR/exec.pid" "$ID-b" sleep 1000
+	assert_status 0
+	[ "$(kernel_filter "$(cat "$BATS_TEST_TMPDIR/exec.pid")")" = "$fresh" ]
+}

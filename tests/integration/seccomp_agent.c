@@ -14,7 +14,11 @@
  * Checked per message (a failure logs "BAD <why>" and drops that listener, so the notified
  * syscalls fail with ENOSYS): exactly one fd in SCM_RIGHTS, and it is a seccomp listener; the
  * JSON is an object whose "fds" is ["seccompFd"]. The rest (pid, metadata, state) is checked
- * by the tests with jq on state-N.json. SIGTERM ends it. */
+ * by the tests with jq on state-N.json. SIGTERM ends it.
+ *
+ *   seccomp_agent -d PID
+ *     prints the seccomp filters PID runs under (PTRACE_SECCOMP_GET_FILTER, root only), one line
+ *     each, newest first: the instructions' bytes in hex, as the kernel holds them. */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -29,9 +33,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/ptrace.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/un.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <yajl/yajl_tree.h>
 
@@ -268,8 +274,45 @@ static void serve(int lsock)
   }
 }
 
+#ifndef PTRACE_SECCOMP_GET_FILTER
+#define PTRACE_SECCOMP_GET_FILTER 0x420c
+#endif
+
+/* The tracee is stopped (PTRACE_INTERRUPT) while its filters are read, then let go. */
+static int dump_filters(pid_t pid)
+{
+  int status;
+
+  if (ptrace(PTRACE_SEIZE, pid, 0, 0) < 0 || ptrace(PTRACE_INTERRUPT, pid, 0, 0) < 0 ||
+      waitpid(pid, &status, __WALL) < 0) {
+    perror("seccomp_agent: ptrace");
+    return 1;
+  }
+  for (long i = 0;; i++) {
+    long n = ptrace(PTRACE_SECCOMP_GET_FILTER, pid, (void *)i, NULL);
+    unsigned char *buf;
+
+    if (n < 0)
+      break;
+    buf = calloc((size_t)n, 8);
+    if (ptrace(PTRACE_SECCOMP_GET_FILTER, pid, (void *)i, buf) != n) {
+      perror("seccomp_agent: PTRACE_SECCOMP_GET_FILTER");
+      return 1;
+    }
+    for (long b = 0; b < 8 * n; b++)
+      printf("%02x", buf[b]);
+    putchar('\n');
+    free(buf);
+  }
+  ptrace(PTRACE_DETACH, pid, 0, 0);
+  return 0;
+}
+
 int main(int argc, char **argv)
 {
+  if (argc == 3 && strcmp(argv[1], "-d") == 0)
+    return dump_filters(atoi(argv[2]));
+
   const char *socket_path = NULL;
   int opt, lsock;
 
