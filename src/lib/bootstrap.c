@@ -163,9 +163,9 @@ static int pass_listener(struct init_args *args, pid_t init, ocirun_error *err)
   if (listener < 0)
     return error_prefix(err, "seccomp listener");
   state = seccomp_process_state_json(args->container, STATUS_CREATING, init, s, err);
-  if (state == NULL)
+  if (state == NULL || seccomp_notify_agent(s, state, listener, err) < 0)
     return -1;
-  return seccomp_notify_agent(s, state, listener, err);
+  return sync_send(args->sync_fd, SYNC_SECCOMP_ACK, 0, err);
 }
 
 /* After the init exists: maps, oom score, then answer its requests until SYNC_READY. */

@@ -402,7 +402,7 @@ static int load_seccomp(struct exec_child *ch, ocirun_error *err)
 
   if (seccomp_program_load(ch->seccomp, &listener, err) < 0)
     return -1;
-  if (listener >= 0 && sync_send_listener(ch->sync_fd, listener, err) < 0)
+  if (listener >= 0 && sync_hand_over_listener(ch->sync_fd, listener, err) < 0)
     return -1;
   return 0;
 }
@@ -521,7 +521,8 @@ static int wait_for_execve(int fd, ocirun_error *err)
 }
 
 /* SYNC_READY, after the seccomp listener when the process sends one: that goes to the agent,
- * with state_json (made while the container was still locked). */
+ * with state_json (made while the container was still locked), and only then is the process
+ * told to go on (SYNC_SECCOMP_ACK): it must not run its command if the agent was not reached. */
 static int wait_for_ready(struct exec_child *ch, int sock, const char *state_json,
                           ocirun_error *err)
 {
@@ -534,9 +535,8 @@ static int wait_for_ready(struct exec_child *ch, int sock, const char *state_jso
     autoclose int listener = recv_fd(sock, err);
     if (listener < 0)
       return error_prefix(err, "seccomp listener");
-    if (seccomp_notify_agent(s, state_json, listener, err) < 0)
-      return -1;
-    if (sync_recv(sock, &msg, err) < 0)
+    if (seccomp_notify_agent(s, state_json, listener, err) < 0 ||
+        sync_send(sock, SYNC_SECCOMP_ACK, 0, err) < 0 || sync_recv(sock, &msg, err) < 0)
       return -1;
   }
   if (msg.type == SYNC_ERROR) {

@@ -163,7 +163,7 @@ static int load_seccomp(struct init_args *args, const struct seccomp_program *p,
 
   if (seccomp_program_load(p, &listener, err) < 0)
     return -1;
-  if (listener >= 0 && sync_send_listener(args->sync_fd, listener, err) < 0)
+  if (listener >= 0 && sync_hand_over_listener(args->sync_fd, listener, err) < 0)
     return -1;
   return 0;
 }

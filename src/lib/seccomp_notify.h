@@ -3,8 +3,10 @@
  *
  * The init (or exec process) loads its filter with SECCOMP_FILTER_FLAG_NEW_LISTENER and at once
  * sends the listener to the runtime over the sync socket (SYNC_SECCOMP_FD, then the fd by
- * SCM_RIGHTS), closes its copy and goes on without waiting: a notified syscall simply waits for
- * the agent. The runtime connects to linux.seccomp.listenerPath (a SOCK_STREAM unix socket;
+ * SCM_RIGHTS), closes its copy and waits for SYNC_SECCOMP_ACK, which the runtime sends once the
+ * agent has the listener (runc lets the process go on before: an exec process could then run
+ * its command although the agent was never reached). A notified syscall meanwhile simply waits
+ * for the agent. The runtime connects to linux.seccomp.listenerPath (a SOCK_STREAM unix socket;
  * "@name" is the abstract socket "name") and sends one message, the container process state as
  * JSON with the listener in SCM_RIGHTS, then closes the connection:
  *
