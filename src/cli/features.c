@@ -66,12 +66,6 @@ static void fill_seccomp(oci_features_linux *lx)
   if (!sc->enabled)
     return;
   sc->actions = copy_null_terminated(seccomp_known_actions(), &sc->actions_len);
-  /* create refuses SCMP_ACT_NOTIFY until the listener reaches listenerPath */
-  for (size_t i = 0; i < sc->actions_len; i++)
-    if (strcmp(sc->actions[i], "SCMP_ACT_NOTIFY") == 0) {
-      free(sc->actions[i]);
-      sc->actions[i] = sc->actions[--sc->actions_len];
-    }
   sc->operators = copy_null_terminated(seccomp_known_operators(), &sc->operators_len);
   sc->archs = copy_null_terminated(seccomp_known_archs(), &sc->archs_len);
   sc->knownFlags = copy_null_terminated(seccomp_known_flags(), &sc->knownFlags_len);

@@ -18,6 +18,7 @@
 #include "hooks.h"
 #include "log.h"
 #include "process.h"
+#include "seccomp_notify.h"
 #include "subprocess.h"
 #include "sync.h"
 #include "utils.h"
@@ -164,6 +165,21 @@ static int run_runtime_hooks(struct init_args *args, ocirun_error *err)
                               STATUS_CREATING, err);
 }
 
+/* The init's listener to the agent; the init is still "creating" (runc sends the same). */
+static int pass_listener(struct init_args *args, pid_t init, ocirun_error *err)
+{
+  const oci_seccomp *s = args->config->linux ? args->config->linux->seccomp : NULL;
+  autoclose int listener = recv_fd(args->sync_fd, err);
+  autofree char *state = NULL;
+
+  if (listener < 0)
+    return error_prefix(err, "seccomp listener");
+  state = seccomp_process_state_json(args->container, STATUS_CREATING, init, s, err);
+  if (state == NULL || seccomp_notify_agent(s, state, listener, err) < 0)
+    return -1;
+  return sync_send(args->sync_fd, SYNC_SECCOMP_ACK, 0, err);
+}
+
 /* After the init exists: maps, oom score, then answer its requests until SYNC_READY. */
 static int serve_init(struct init_args *args, pid_t init, bool write_maps, ocirun_error *err)
 {
@@ -189,6 +205,10 @@ static int serve_init(struct init_args *args, pid_t init, bool write_maps, ociru
       if (run_runtime_hooks(args, err) < 0)
         return -1;
       if (sync_send(args->sync_fd, SYNC_HOOKS_ACK, 0, err) < 0)
+        return -1;
+      break;
+    case SYNC_SECCOMP_FD:
+      if (pass_listener(args, init, err) < 0)
         return -1;
       break;
     case SYNC_READY:

@@ -15,10 +15,12 @@
 #include "error.h"
 #include "namespaces.h"
 #include "ocispec.h"
+#include "seccomp_profile.h"
 #include "state.h"
 
 struct init_args {
   const oci_config *config;
+  const struct seccomp_program *seccomp; /* built by the parent (seccomp_profile.h), or NULL */
   struct container *container; /* id, record (bundle, rootfs, annotations) for hook states */
   struct cgroup *cgroup;       /* where the parent puts the init before it goes on */
   const char *bundle;

@@ -48,10 +48,6 @@ int bundle_validate(const struct bundle *b, ocirun_error *err)
     return error_prefix(err, "config.json");
   if (config->linux && seccomp_validate(config->linux->seccomp, err) < 0)
     return -1;
-  /* The listener would have to reach linux.seccomp.listenerPath; until that is built, refuse
-   * rather than run without the agent the profile relies on. */
-  if (config->linux && seccomp_uses_notify(config->linux->seccomp))
-    return error_set(err, 0, "config.json: linux.seccomp: SCMP_ACT_NOTIFY is not supported yet");
   if (config->linux && config->linux->personality &&
       personality_validate(config->linux->personality, "linux.personality", err) < 0)
     return error_prefix(err, "config.json");

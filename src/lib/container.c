@@ -24,6 +24,7 @@
 #include "log.h"
 #include "process.h"
 #include "rootfs.h"
+#include "seccomp_cache.h"
 #include "seccomp_profile.h"
 #include "state.h"
 #include "terminal.h"
@@ -138,6 +139,7 @@ struct create_resources {
   int fifo_dirfd;
   int console_sock;
   int devnull;
+  struct seccomp_program *seccomp;
 };
 
 static void release_resources(struct create_resources *r, bool failed)
@@ -156,6 +158,7 @@ static void release_resources(struct create_resources *r, bool failed)
     close(r->console_sock);
   if (r->devnull >= 0)
     close(r->devnull);
+  seccomp_program_free(r->seccomp);
   bundle_release(&r->b);
 }
 
@@ -188,6 +191,21 @@ static int prepare_create(const struct create_options *opts, struct create_resou
     if (args->plan.join_flags[i] == CLONE_NEWUSER)
       args->in_userns = true;
   return 0;
+}
+
+/* The filter is built here, once, from the program cache in the state root when it has it;
+ * the init only loads it. */
+static int prepare_seccomp(const oci_config *config, int rootfd, struct seccomp_program **out,
+                           ocirun_error *err)
+{
+  const oci_seccomp *s = config->linux ? config->linux->seccomp : NULL;
+  autoclose int cache = -1;
+
+  *out = NULL;
+  if (s == NULL)
+    return 0;
+  cache = seccomp_cache_open(rootfd);
+  return seccomp_program_make(s, cache, out, err);
 }
 
 /* The state directory, exec.fifo, the console connection: things to undo on failure. */
@@ -231,7 +249,7 @@ static int acquire_create(const struct create_options *opts, struct create_resou
       return -1;
   }
   r->devnull = open("/dev/null", O_PATH | O_CLOEXEC);
-  return 0;
+  return prepare_seccomp(r->config, r->rootfd, &r->seccomp, err);
 }
 
 int container_create(const struct create_options *opts, pid_t *pid, ocirun_error *err)
@@ -248,6 +266,7 @@ int container_create(const struct create_options *opts, pid_t *pid, ocirun_error
     goto out;
 
   args.config = r.config;
+  args.seccomp = r.seccomp;
   args.container = &r.c;
   args.cgroup = r.cgroup;
   args.bundle = r.b.dir;

@@ -24,6 +24,8 @@
 #include "namespaces.h"
 #include "ocispec.h"
 #include "process.h"
+#include "seccomp_cache.h"
+#include "seccomp_notify.h"
 #include "seccomp_profile.h"
 #include "state.h"
 #include "subprocess.h"
@@ -324,6 +326,7 @@ gone_or_error:
 
 struct exec_child {
   const oci_config *config; /* the container's: linux.seccomp, linux.personality */
+  const struct seccomp_program *seccomp;
   const oci_process *process;
   struct exec_target *target;
   int sync_fd;      /* the children's end of the socketpair */
@@ -392,18 +395,29 @@ static int check_cwd_exists(const char *cwd, ocirun_error *err)
   return -1;
 }
 
+/* As the init does it: a notify listener goes to the runtime right after the load. */
+static int load_seccomp(struct exec_child *ch, ocirun_error *err)
+{
+  int listener;
+
+  if (seccomp_program_load(ch->seccomp, &listener, err) < 0)
+    return -1;
+  if (listener >= 0 && sync_hand_over_listener(ch->sync_fd, listener, err) < 0)
+    return -1;
+  return 0;
+}
+
 /* The exec process: a child of the runtime (CLONE_PARENT), inside every namespace and the
  * root of the container; the steps are the init's (init.c), in the same order. */
 static __attribute__((noreturn)) void exec_process_main(struct exec_child *ch)
 {
   const oci_process *p = ch->process;
   const oci_linux *lx = ch->config->linux;
-  const oci_seccomp *seccomp = lx ? lx->seccomp : NULL;
   bool nnp = p->noNewPrivileges;
   ocirun_error err = {0};
   struct sync_msg msg;
   char exe[PATH_MAX];
-  int keep[1], listener = -1;
+  int keep[1];
 
   /* Inherited from the intermediate already; said again so that it does not depend on it. */
   prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
@@ -427,14 +441,14 @@ static __attribute__((noreturn)) void exec_process_main(struct exec_child *ch)
   if (process_close_fds(ch->preserve_fds, keep, 1, &err) < 0)
     child_fail(ch->sync_fd, &err);
   /* seccomp before the identity switch without no_new_privs, last with it (see
-   * seccomp_profile.h). A notify listener cannot occur: create refuses such profiles. */
-  if (!nnp && seccomp_apply(seccomp, &listener, &err) < 0)
+   * seccomp_profile.h). */
+  if (!nnp && load_seccomp(ch, &err) < 0)
     child_fail(ch->sync_fd, &err);
   if (process_apply_identity(p, &err) < 0)
     child_fail(ch->sync_fd, &err);
   if (ch->console_sock >= 0)
     close(ch->console_sock);
-  if (nnp && seccomp_apply(seccomp, &listener, &err) < 0)
+  if (nnp && load_seccomp(ch, &err) < 0)
     child_fail(ch->sync_fd, &err);
   if (sync_send(ch->sync_fd, SYNC_READY, 0, &err) < 0)
     _exit(1);
@@ -506,12 +520,43 @@ static int wait_for_execve(int fd, ocirun_error *err)
   return error_set(err, 0, "sync: unexpected %s from the exec process", sync_type_name(msg.type));
 }
 
+/* SYNC_READY, after the seccomp listener when the process sends one: that goes to the agent,
+ * with state_json (made while the container was still locked), and only then is the process
+ * told to go on (SYNC_SECCOMP_ACK): it must not run its command if the agent was not reached. */
+static int wait_for_ready(struct exec_child *ch, int sock, const char *state_json,
+                          ocirun_error *err)
+{
+  const oci_seccomp *s = ch->config->linux ? ch->config->linux->seccomp : NULL;
+  struct sync_msg msg;
+
+  if (sync_recv(sock, &msg, err) < 0)
+    return -1;
+  if (msg.type == SYNC_SECCOMP_FD && state_json != NULL) {
+    autoclose int listener = recv_fd(sock, err);
+    if (listener < 0)
+      return error_prefix(err, "seccomp listener");
+    if (seccomp_notify_agent(s, state_json, listener, err) < 0 ||
+        sync_send(sock, SYNC_SECCOMP_ACK, 0, err) < 0 || sync_recv(sock, &msg, err) < 0)
+      return -1;
+  }
+  if (msg.type == SYNC_ERROR) {
+    err->errnum = msg.errnum;
+    snprintf(err->msg, sizeof(err->msg), "%s", msg.text);
+    return -1;
+  }
+  if (msg.type != SYNC_READY)
+    return error_set(err, 0, "sync: expected %s, got %s", sync_type_name(SYNC_READY),
+                     sync_type_name(msg.type));
+  return 0;
+}
+
 /* Spawns the process and returns its pid once it has execve()d. The container (its lock) is
  * released as soon as the process sits in the container's cgroup: in a paused container
  * (--ignore-paused) the process stays frozen until `resume`, which needs the lock. */
 static int spawn(struct exec_child *ch, struct container *c, pid_t *out, ocirun_error *err)
 {
   struct cgroup *cg = NULL;
+  autofree char *state_json = NULL;
   struct sync_msg msg;
   pid_t mid, pid = -1;
   int sv[2];
@@ -546,9 +591,15 @@ static int spawn(struct exec_child *ch, struct container *c, pid_t *out, ocirun_
   pid = (pid_t)msg.value;
   if (cg != NULL && cgroup_enter(cg, pid, err) < 0)
     goto out;
+  if (ch->seccomp != NULL && ch->seccomp->listener) {
+    state_json =
+        seccomp_process_state_json(c, container_status(c), pid, ch->config->linux->seccomp, err);
+    if (state_json == NULL)
+      goto out;
+  }
   container_release(c);
   if (sync_send(sv[0], SYNC_PREPARED, pid, err) < 0 ||
-      sync_expect(sv[0], SYNC_READY, &msg, err) < 0 || wait_for_execve(sv[0], err) < 0)
+      wait_for_ready(ch, sv[0], state_json, err) < 0 || wait_for_execve(sv[0], err) < 0)
     goto out;
   *out = pid;
   ret = 0;
@@ -572,6 +623,23 @@ static int receive_master(int sock, ocirun_error *err)
   return fd;
 }
 
+/* The container's filter, from the program cache in the state root when it has it. */
+static int prepare_seccomp(const char *root, const oci_config *config, struct seccomp_program **out,
+                           ocirun_error *err)
+{
+  const oci_seccomp *s = config->linux ? config->linux->seccomp : NULL;
+  autoclose int rootfd = -1;
+  autoclose int cache = -1;
+
+  *out = NULL;
+  if (s == NULL)
+    return 0;
+  rootfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (rootfd >= 0)
+    cache = seccomp_cache_open(rootfd);
+  return seccomp_program_make(s, cache, out, err);
+}
+
 int container_exec(const struct exec_options *o, struct exec_result *res, ocirun_error *err)
 {
   struct container c = {.dirfd = -1};
@@ -579,6 +647,7 @@ int container_exec(const struct exec_options *o, struct exec_result *res, ocirun
   struct exec_child ch = {.console_sock = -1, .sync_fd = -1};
   oci_config *config = NULL;
   oci_process *p = NULL;
+  struct seccomp_program *seccomp = NULL;
   int relay[2] = {-1, -1};
   enum container_status status;
   pid_t pid = -1;
@@ -622,7 +691,10 @@ int container_exec(const struct exec_options *o, struct exec_result *res, ocirun
     ch.console_sock = relay[1];
     ch.close_first[ch.nclose++] = relay[0];
   }
+  if (prepare_seccomp(o->root, config, &seccomp, err) < 0)
+    goto out;
   ch.config = config;
+  ch.seccomp = seccomp;
   ch.process = p;
   ch.target = &t;
   ch.preserve_fds = o->preserve_fds;
@@ -653,6 +725,7 @@ out:
   if (ch.console_sock >= 0 && ch.console_sock != relay[1])
     close(ch.console_sock);
   target_close(&t);
+  seccomp_program_free(seccomp);
   oci_process_free(p);
   oci_config_free(config);
   container_release(&c);

@@ -156,16 +156,29 @@ static int wait_for_start(int fifo_dirfd, ocirun_error *err)
   return 0;
 }
 
+/* The listener goes to the runtime right after the load, before any syscall a notify rule may
+ * hold until the agent answers (seccomp_notify.h). */
+static int load_seccomp(struct init_args *args, const struct seccomp_program *p, ocirun_error *err)
+{
+  int listener;
+
+  if (seccomp_program_load(p, &listener, err) < 0)
+    return -1;
+  if (listener >= 0 && sync_hand_over_listener(args->sync_fd, listener, err) < 0)
+    return -1;
+  return 0;
+}
+
 void init_main(struct init_args *args)
 {
   const oci_config *config = args->config;
   const oci_process *proc = config->process;
   ocirun_error err = {0};
-  const oci_seccomp *seccomp = config->linux ? config->linux->seccomp : NULL;
+  const struct seccomp_program *seccomp = args->seccomp;
   bool nnp = proc->noNewPrivileges;
   char exe[PATH_MAX];
   struct sync_msg msg;
-  int keep[2], listener = -1;
+  int keep[2];
 
   /* Nothing of the runtime may be ptraced or read through /proc while it is in here. An
    * unprivileged parent still has to write this process's id maps (before SYNC_PREPARED),
@@ -203,13 +216,13 @@ void init_main(struct init_args *args)
   /* Without no_new_privs the kernel takes a filter only from a holder of CAP_SYS_ADMIN, which
    * the identity switch may drop: load it first then (the profile must allow the switch, as
    * with runc). With no_new_privs it goes last, so that it filters as little of ours as can be. */
-  if (!nnp && seccomp_apply(seccomp, &listener, &err) < 0)
+  if (!nnp && load_seccomp(args, seccomp, &err) < 0)
     fail(args, &err);
   if (process_apply_identity(proc, &err) < 0)
     fail(args, &err);
   if (args->console_sock >= 0)
     close(args->console_sock);
-  if (nnp && seccomp_apply(seccomp, &listener, &err) < 0)
+  if (nnp && load_seccomp(args, seccomp, &err) < 0)
     fail(args, &err);
   if (sync_send(args->sync_fd, SYNC_READY, 0, &err) < 0)
     _exit(1);

@@ -11,12 +11,14 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
 #include <sys/un.h>
 #include <unistd.h>
 
 #include "log.h"
+#include "seccomp_cache.h"
 #include "utils.h"
 
 #if HAVE_SECCOMP
@@ -320,7 +322,7 @@ static int check_syscall(const oci_syscall *sc, size_t i, ocirun_error *err)
   return 0;
 }
 
-static int check_listener(const oci_seccomp *s, ocirun_error *err)
+static int check_listener(const oci_seccomp *s, bool probe_kernel, ocirun_error *err)
 {
   size_t i;
 
@@ -330,9 +332,15 @@ static int check_listener(const oci_seccomp *s, ocirun_error *err)
   if (i == s->syscalls_len)
     return 0;
   if (s->listenerPath == NULL || s->listenerPath[0] == '\0')
-    return error_set(
-        err, 0, PROFILE ".listenerPath: required by SCMP_ACT_NOTIFY (linux.seccomp.syscalls[%zu])",
-        i);
+    return error_set(err, 0,
+                     PROFILE ".listenerPath: not set, and linux.seccomp.syscalls[%zu] uses "
+                             "SCMP_ACT_NOTIFY",
+                     i);
+  if (probe_kernel && !kernel_takes_flags(SECCOMP_FILTER_FLAG_NEW_LISTENER))
+    return error_set(err, 0,
+                     PROFILE ".syscalls[%zu].action: SCMP_ACT_NOTIFY needs seccomp user "
+                             "notification, which this kernel lacks (Linux 5.0 or later)",
+                     i);
   if (strlen(s->listenerPath) >= sizeof(((struct sockaddr_un *)0)->sun_path))
     return error_set(
         err, 0, PROFILE ".listenerPath: \"%s\" is too long for a unix socket (at most %zu bytes)",
@@ -378,7 +386,7 @@ static int check_profile(const oci_seccomp *s, bool probe_flags, ocirun_error *e
   for (size_t i = 0; i < s->syscalls_len; i++)
     if (check_syscall(s->syscalls[i], i, err) < 0)
       return -1;
-  return check_listener(s, err);
+  return check_listener(s, probe_flags, err);
 }
 
 int seccomp_validate(const oci_seccomp *s, ocirun_error *err)
@@ -699,10 +707,10 @@ static size_t enosys_stub(const oci_seccomp *s, uint32_t default_action, struct 
 
 /* ---- loading ------------------------------------------------------------------------- */
 
-static int load_program(struct sock_filter *insns, size_t len, unsigned long flags,
+static int load_program(const struct sock_filter *insns, size_t len, unsigned long flags,
                         bool flags_defaulted, ocirun_error *err)
 {
-  struct sock_fprog prog = {.len = (unsigned short)len, .filter = insns};
+  struct sock_fprog prog = {.len = (unsigned short)len, .filter = (struct sock_filter *)insns};
   long rc;
 
   if (len > BPF_MAXINSNS)
@@ -720,24 +728,18 @@ static int load_program(struct sock_filter *insns, size_t len, unsigned long fla
   return (int)rc;
 }
 
-int seccomp_apply(const oci_seccomp *s, int *listener_fd, ocirun_error *err)
+/* The whole program: the ENOSYS stub, then libseccomp's filter. */
+static int compile_program(const oci_seccomp *s, struct sock_filter **out, size_t *out_len,
+                           ocirun_error *err)
 {
   autoctx scmp_filter_ctx ctx = NULL;
   autofree struct sock_filter *filter = NULL;
   autofree struct sock_filter *stub = NULL;
-  autofree struct sock_filter *prog = NULL;
+  struct sock_filter *prog;
   size_t filter_len = 0, stub_len;
   uint32_t default_action;
-  bool listener;
-  int rc;
 
-  *listener_fd = -1;
-  if (s == NULL)
-    return 0;
-  if (check_profile(s, false, err) < 0)
-    return -1;
   action_value(s->defaultAction, s->has_defaultErrnoRet, s->defaultErrnoRet, &default_action);
-
   if (build_filter(s, default_action, &ctx, err) < 0)
     return -1;
   if (export_program(ctx, &filter, &filter_len, err) < 0)
@@ -748,14 +750,81 @@ int seccomp_apply(const oci_seccomp *s, int *listener_fd, ocirun_error *err)
   if (stub_len > 0)
     memcpy(prog, stub, stub_len * sizeof(*prog));
   memcpy(prog + stub_len, filter, filter_len * sizeof(*prog));
+  *out = prog;
+  *out_len = stub_len + filter_len;
+  return 0;
+}
 
-  listener = seccomp_uses_notify(s);
-  rc = load_program(prog, stub_len + filter_len, filter_flags(s, listener), s->flags == NULL, err);
+int seccomp_program_make(const oci_seccomp *s, int cache_dirfd, struct seccomp_program **out,
+                         ocirun_error *err)
+{
+  struct seccomp_program *p;
+  uint8_t key[SECCOMP_CACHE_KEY_LEN];
+
+  *out = NULL;
+  if (s == NULL)
+    return 0;
+  if (check_profile(s, false, err) < 0)
+    return -1;
+  p = xcalloc(1, sizeof(*p));
+  p->listener = seccomp_uses_notify(s);
+  p->flags = filter_flags(s, p->listener);
+  p->flags_defaulted = s->flags == NULL;
+
+  if (cache_dirfd >= 0) {
+    seccomp_cache_key(s, key);
+    if (seccomp_cache_get(cache_dirfd, key, &p->insns, &p->len)) {
+      p->cached = true;
+      *out = p;
+      return 0;
+    }
+  }
+  if (compile_program(s, &p->insns, &p->len, err) < 0) {
+    seccomp_program_free(p);
+    return -1;
+  }
+  if (cache_dirfd >= 0)
+    seccomp_cache_put(cache_dirfd, key, p->insns, p->len);
+  *out = p;
+  return 0;
+}
+
+void seccomp_program_free(struct seccomp_program *p)
+{
+  if (p == NULL)
+    return;
+  free(p->insns);
+  free(p);
+}
+
+/* Nothing but the seccomp(2) call: what follows it in the caller may already be filtered, and a
+ * notify listener must reach the runtime before anything a notify rule could stop. */
+int seccomp_program_load(const struct seccomp_program *p, int *listener_fd, ocirun_error *err)
+{
+  int rc;
+
+  *listener_fd = -1;
+  if (p == NULL)
+    return 0;
+  rc = load_program(p->insns, p->len, p->flags, p->flags_defaulted, err);
   if (rc < 0)
     return -1;
-  if (listener)
+  if (p->listener)
     *listener_fd = rc;
   return 0;
+}
+
+int seccomp_apply(const oci_seccomp *s, int *listener_fd, ocirun_error *err)
+{
+  struct seccomp_program *p = NULL;
+  int rc;
+
+  *listener_fd = -1;
+  if (seccomp_program_make(s, -1, &p, err) < 0)
+    return -1;
+  rc = seccomp_program_load(p, listener_fd, err);
+  seccomp_program_free(p);
+  return rc;
 }
 
 #else /* !HAVE_SECCOMP */
@@ -779,6 +848,29 @@ int seccomp_validate(const oci_seccomp *s, ocirun_error *err)
   if (s == NULL)
     return 0;
   return error_set(err, 0, NO_SECCOMP);
+}
+
+int seccomp_program_make(const oci_seccomp *s, int cache_dirfd, struct seccomp_program **out,
+                         ocirun_error *err)
+{
+  (void)cache_dirfd;
+  *out = NULL;
+  if (s == NULL)
+    return 0;
+  return error_set(err, 0, NO_SECCOMP);
+}
+
+void seccomp_program_free(struct seccomp_program *p)
+{
+  (void)p;
+}
+
+int seccomp_program_load(const struct seccomp_program *p, int *listener_fd, ocirun_error *err)
+{
+  (void)p;
+  (void)err;
+  *listener_fd = -1;
+  return 0;
 }
 
 int seccomp_apply(const oci_seccomp *s, int *listener_fd, ocirun_error *err)

@@ -30,6 +30,7 @@
 #define OCIRUN_SECCOMP_PROFILE_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "error.h"
 #include "ocispec.h"
@@ -46,9 +47,30 @@
  * loading, as runc does). Built without libseccomp, any profile is refused. NULL passes. */
 int seccomp_validate(const oci_seccomp *s, ocirun_error *err);
 
-/* In the init (see above for where): builds the filter and loads it into the calling
- * process. *listener_fd gets the notify listener (O_CLOEXEC) when the profile has a
- * SCMP_ACT_NOTIFY rule, else -1. NULL s loads nothing. Named seccomp_apply, not
+/* The filter as the kernel takes it: built by the runtime (the parent) before it spawns
+ * anything, loaded by the init or the exec process (which inherit it through fork). */
+struct sock_filter;
+struct seccomp_program {
+  struct sock_filter *insns;
+  size_t len;
+  unsigned long flags;  /* for seccomp(2): the profile's flags, NEW_LISTENER with a notify rule */
+  bool flags_defaulted; /* no flags list: SPEC_ALLOW implied, dropped on a kernel without it */
+  bool listener;        /* a notify rule: loading returns the listener */
+  bool cached;          /* taken from the program cache (seccomp_cache.h) */
+};
+
+/* Builds the program of a valid profile (NULL s: *out NULL). With cache_dirfd >= 0 (see
+ * seccomp_cache_open) a cached program of the same profile is used, and a new one is stored. */
+int seccomp_program_make(const oci_seccomp *s, int cache_dirfd, struct seccomp_program **out,
+                         ocirun_error *err);
+void seccomp_program_free(struct seccomp_program *p);
+
+/* In the init or the exec process (see above for where): loads p into the calling process;
+ * *listener_fd gets the notify listener (O_CLOEXEC) when p->listener, else -1. NULL p loads
+ * nothing. It makes no other syscall, so the caller can hand the listener over at once. */
+int seccomp_program_load(const struct seccomp_program *p, int *listener_fd, ocirun_error *err);
+
+/* make (without the cache) and load in one: for the tests. Named seccomp_apply, not
  * seccomp_load: libseccomp exports seccomp_load(scmp_filter_ctx). */
 int seccomp_apply(const oci_seccomp *s, int *listener_fd, ocirun_error *err);
 

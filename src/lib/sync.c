@@ -18,6 +18,8 @@ const char *sync_type_name(enum sync_type type)
       [SYNC_HOOKS_ACK] = "SYNC_HOOKS_ACK",
       [SYNC_READY] = "SYNC_READY",
       [SYNC_ERROR] = "SYNC_ERROR",
+      [SYNC_SECCOMP_FD] = "SYNC_SECCOMP_FD",
+      [SYNC_SECCOMP_ACK] = "SYNC_SECCOMP_ACK",
   };
   if ((unsigned)type < sizeof(names) / sizeof(names[0]) && names[type])
     return names[type];
@@ -134,4 +136,17 @@ int recv_fd(int sock, ocirun_error *err)
     return error_set(err, 0, "receive file descriptor: no descriptor in the message");
   memcpy(&fd, CMSG_DATA(cmsg), sizeof(int));
   return fd;
+}
+
+int sync_hand_over_listener(int fd, int listener, ocirun_error *err)
+{
+  struct sync_msg msg;
+  int rc = 0;
+
+  if (sync_send(fd, SYNC_SECCOMP_FD, 0, err) < 0 || send_fd(fd, listener, "seccompFd", err) < 0)
+    rc = error_prefix(err, "hand the seccomp listener to the runtime");
+  close(listener);
+  if (rc == 0 && sync_expect(fd, SYNC_SECCOMP_ACK, &msg, err) < 0)
+    rc = -1;
+  return rc;
 }

@@ -15,6 +15,11 @@
  *     |--- SYNC_PREPARED -------->|  maps written, oom score set; value = init's host pid
  *     |<-- SYNC_HOOKS_PLS --------|  mounts are in place: run prestart/createRuntime hooks
  *     |--- SYNC_HOOKS_ACK ------->|
+ *     |<-- SYNC_SECCOMP_FD -------|  (SCMP_ACT_NOTIFY only) followed by a send_fd message with
+ *     |                              the seccomp listener; the parent hands it to the agent at
+ *     |                              linux.seccomp.listenerPath (seccomp_notify.h), then
+ *     |--- SYNC_SECCOMP_ACK ------>|  the agent has it; without this answer an exec process
+ *     |                              could run its command although the agent never got it
  *     |<-- SYNC_READY ------------|  everything set up; init now blocks on exec.fifo
  *     |<-- SYNC_ERROR ------------|  (at any point, from any child) errno + message
  */
@@ -34,6 +39,8 @@ enum sync_type {
   SYNC_HOOKS_ACK,
   SYNC_READY,
   SYNC_ERROR,
+  SYNC_SECCOMP_FD,
+  SYNC_SECCOMP_ACK,
 };
 
 struct sync_msg {
@@ -59,6 +66,11 @@ int sync_expect(int fd, enum sync_type want, struct sync_msg *msg, ocirun_error 
 
 /* Passes one fd with a non-empty name as payload (SCM_RIGHTS), as console sockets expect. */
 int send_fd(int sock, int fd, const char *name, ocirun_error *err);
+
+/* SYNC_SECCOMP_FD and the listener (send_fd, named "seccompFd"), then closes the listener and
+ * waits for SYNC_SECCOMP_ACK. send and sendmsg, which seccomp_validate keeps out of notify
+ * rules, go first; close and recv may be notified, as the agent has the listener by then. */
+int sync_hand_over_listener(int fd, int listener, ocirun_error *err);
 
 /* Receives one fd passed with send_fd. */
 int recv_fd(int sock, ocirun_error *err);

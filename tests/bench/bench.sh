@@ -8,6 +8,8 @@
 #
 #   tests/bench/bench.sh            full run (50 runs a case; 0, 100 and 500 containers alive)
 #   tests/bench/bench.sh --quick    about a minute (10 runs a case; 0 and 50 alive)
+#   tests/bench/bench.sh --cases 1,4   only those cases (the kernel floor, case 5, is always run);
+#                                   the table then goes to stdout only, unless --out is given
 #   OCIRUN=/path/to/ocirun tests/bench/bench.sh   use that binary instead of building one
 #
 # What it does:
@@ -38,14 +40,23 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 repo=$(cd "$here/../.." && pwd)
 
 quick=0
+cases=""
 out=$repo/docs/performance.md
+out_given=0
 orig_cmd="tests/bench/bench.sh${*:+ $*}"
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--quick) quick=1 ;;
+	--cases)
+		[ $# -ge 2 ] && [[ "$2" =~ ^[1-9](,[1-9])*$ ]] ||
+			{ echo "bench.sh: --cases needs a list like 1,4" >&2; exit 2; }
+		cases=$2
+		shift
+		;;
 	--out)
 		[ $# -ge 2 ] || { echo "bench.sh: --out needs a file" >&2; exit 2; }
 		out=$2
+		out_given=1
 		shift
 		;;
 	-h | --help)
@@ -59,6 +70,9 @@ while [ $# -gt 0 ]; do
 	esac
 	shift
 done
+
+# A partial table must not replace the full one in docs/performance.md.
+[ -z "$cases" ] || [ "$out_given" = 1 ] || out=-
 
 say() { printf '%s\n' "$*" >&2; }
 die() {
@@ -113,7 +127,7 @@ if [ -z "${OCB_INNER:-}" ]; then
 	# /run is where runtimes keep their state by default.
 	W=$(mktemp -d /run/ocibench.XXXXXX)
 	trap 'rm -rf "$W"' EXIT
-	export OCB_INNER=1 OCB_W=$W OCB_QUICK=$quick OCB_OUT=$out OCB_CMD=$orig_cmd OCB_LOAD_START \
+	export OCB_INNER=1 OCB_W=$W OCB_QUICK=$quick OCB_CASES=$cases OCB_OUT=$out OCB_CMD=$orig_cmd OCB_LOAD_START \
 		OCIRUN OCIRUN_GIVEN RESULTS
 	# The inner run removes its containers when it is interrupted; wait for that before removing
 	# $W, and pass an interruption of this shell on to it (unshare execs the inner shell, so $inner
@@ -302,158 +316,176 @@ q() { printf '%q' "$1"; }
 # The cases
 # ==================================================================================================
 rq() { printf '%q --root %q' "${bin[$1]}" "$(root "$1")"; }
+# want N: case N is to be run (--cases).
+want() { [ -z "$OCB_CASES" ] || [[ ",$OCB_CASES," == *",$1,"* ]]; }
 # `run` removes its container when the process exits, so one ID per case and runtime serves every
 # run of a sequence; one left behind by a failed run makes the next fail, and the case says so.
 
-say "case 1: run /bin/true, sequentially"
-for r in "${rts[@]}"; do
-	hf c1 "$r" "$runs" "$warmup" "$(rq "$r") run -b $(q "$W/b-true") $P-$r-c1"
-done
-say "case 1, after 200 ms idle each time (a lone container: see docs/performance.md)"
-for r in "${rts[@]}"; do
-	hf c1idle "$r" "$idle_runs" 1 "$(rq "$r") run -b $(q "$W/b-true") $P-$r-c1i" none "sleep 0.2"
-done
-say "case 1b: $headline_n containers in a row (total wall time)"
-for r in "${rts[@]}"; do
-	fails=0
-	t0=$(now)
-	for i in $(seq "$headline_n"); do
-		R "$r" run -b "$W/b-true" "$P-$r-h$i" </dev/null >/dev/null 2>>"$LOG" || fails=$((fails + 1))
+if want 1; then
+	say "case 1: run /bin/true, sequentially"
+	for r in "${rts[@]}"; do
+		hf c1 "$r" "$runs" "$warmup" "$(rq "$r") run -b $(q "$W/b-true") $P-$r-c1"
 	done
-	t=$(secs "$t0" "$(now)")
-	if [ "$fails" -eq 0 ]; then put c1b "$r" "S:s	$t"; else put c1b "$r" "X	$t s, $fails failed"; fi
-	say "  c1b          $r $t s ($fails failed)"
-done
+	say "case 1, after 200 ms idle each time (a lone container: see docs/performance.md)"
+	for r in "${rts[@]}"; do
+		hf c1idle "$r" "$idle_runs" 1 "$(rq "$r") run -b $(q "$W/b-true") $P-$r-c1i" none "sleep 0.2"
+	done
+	say "case 1b: $headline_n containers in a row (total wall time)"
+	for r in "${rts[@]}"; do
+		fails=0
+		t0=$(now)
+		for i in $(seq "$headline_n"); do
+			R "$r" run -b "$W/b-true" "$P-$r-h$i" </dev/null >/dev/null 2>>"$LOG" || fails=$((fails + 1))
+		done
+		t=$(secs "$t0" "$(now)")
+		if [ "$fails" -eq 0 ]; then put c1b "$r" "S:s	$t"; else put c1b "$r" "X	$t s, $fails failed"; fi
+		say "  c1b          $r $t s ($fails failed)"
+	done
+fi
 
-say "case 2: create + start + delete, three commands"
-for r in "${rts[@]}"; do
-	id="$P-$r-c2-\$\$"
-	hf c2 "$r" "$runs" "$warmup" \
-		"$(rq "$r") create -b $(q "$W/b-true") $id && $(rq "$r") start $id && $(rq "$r") delete --force $id" sh
-done
+if want 2; then
+	say "case 2: create + start + delete, three commands"
+	for r in "${rts[@]}"; do
+		id="$P-$r-c2-\$\$"
+		hf c2 "$r" "$runs" "$warmup" \
+			"$(rq "$r") create -b $(q "$W/b-true") $id && $(rq "$r") start $id && $(rq "$r") delete --force $id" sh
+	done
+fi
 
-say "case 3: exec /bin/true into a running container"
-for r in "${rts[@]}"; do
-	if [ "$r" = ocirun ] && ! "${bin[ocirun]}" exec --help >/dev/null 2>&1; then
-		put c3 ocirun "X	n/a (no exec yet)"
-		say "  c3           ocirun  n/a (no exec yet)"
-		continue
-	fi
-	id=$P-$r-c3
-	if R "$r" run -d -b "$W/b-sleep" "$id" </dev/null >/dev/null 2>>"$LOG"; then
-		hf c3 "$r" "$runs" "$warmup" "$(rq "$r") exec $id /bin/true"
-		R "$r" delete --force "$id" >/dev/null 2>>"$LOG" || true
-	else
-		put c3 "$r" "X	fail (run -d)"
-	fi
-done
+if want 3; then
+	say "case 3: exec /bin/true into a running container"
+	for r in "${rts[@]}"; do
+		if [ "$r" = ocirun ] && ! "${bin[ocirun]}" exec --help >/dev/null 2>&1; then
+			put c3 ocirun "X	n/a (no exec yet)"
+			say "  c3           ocirun  n/a (no exec yet)"
+			continue
+		fi
+		id=$P-$r-c3
+		if R "$r" run -d -b "$W/b-sleep" "$id" </dev/null >/dev/null 2>>"$LOG"; then
+			hf c3 "$r" "$runs" "$warmup" "$(rq "$r") exec $id /bin/true"
+			R "$r" delete --force "$id" >/dev/null 2>>"$LOG" || true
+		else
+			put c3 "$r" "X	fail (run -d)"
+		fi
+	done
+fi
 
-say "case 4: run /bin/true with a $seccomp_names-syscall seccomp profile ($seccomp_rules rules)"
-for r in "${rts[@]}"; do
-	hf c4 "$r" "$runs" "$warmup" "$(rq "$r") run -b $(q "$W/b-seccomp") $P-$r-c4"
-done
+if want 4; then
+	say "case 4: run /bin/true with a $seccomp_names-syscall seccomp profile ($seccomp_rules rules)"
+	for r in "${rts[@]}"; do
+		hf c4 "$r" "$runs" "$warmup" "$(rq "$r") run -b $(q "$W/b-seccomp") $P-$r-c4"
+	done
+fi
 
 say "case 5: the kernel floor"
 hf c5 floor "$runs" "$warmup" "unshare -m -p -f -n -i -u -C chroot $(q "$ROOTFS") /bin/true"
 
-say "case 6: peak RSS during run, binary size, shared libraries"
-for r in "${rts[@]}"; do
-	rss=()
-	for i in 1 2 3 4 5; do
-		if /usr/bin/time -f %M -o "$W/rss" "${bin[$r]}" --root "$(root "$r")" run -b "$W/b-true" \
-			"$P-$r-c6-$i" </dev/null >/dev/null 2>>"$LOG"; then
-			rss+=("$(tail -n1 "$W/rss")")
-		fi
-	done
-	if [ ${#rss[@]} -gt 0 ]; then
-		kb=$(printf '%s\n' "${rss[@]}" | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }')
-		put c6rss "$r" "S:MB	$(awk -v k="$kb" 'BEGIN { printf "%.1f", k / 1024 }')"
-	else
-		put c6rss "$r" "X	fail"
-	fi
-	real=$(realpath "${bin[$r]}")
-	put c6size "$r" "S:KB	$(($(stat -c %s "$real") / 1024))"
-	put c6libs "$r" "S:	$(ldd "$real" 2>/dev/null | grep -vc -e linux-vdso -e 'not a dynamic' || true)"
-	say "  c6           $r rss $(get c6rss "$r" | cut -f2) MB, $(get c6size "$r" | cut -f2) KB, $(get c6libs "$r" | cut -f2) libs"
-done
-
-say "case 7: smallest memory limit under which run of /bin/echo ok works"
-for r in "${rts[@]}"; do
-	smallest="" detail=""
-	for lim in "${mem_limits[@]}"; do
-		id=$P-$r-c7-$lim
-		o=$(timeout 60 "${bin[$r]}" --root "$(root "$r")" run -b "$W/b-mem-$lim" "$id" </dev/null 2>>"$LOG") && rc=0 || rc=$?
-		if [ "$rc" -eq 0 ] && [ "$o" = ok ]; then
-			smallest=$lim
-			detail+=" $lim:ok"
-		else
-			detail+=" $lim:fail($rc)"
-			echo "--- c7 $r $lim: rc $rc, output '$o'" >>"$LOG"
-			R "$r" delete --force "$id" >/dev/null 2>&1 || true
-		fi
-	done
-	put c7 "$r" "X	${smallest:-none}"
-	put c7detail "$r" "X	${detail# }"
-	say "  c7           $r ${smallest:-none} ($detail )"
-done
-
-say "case 8: scale: case 1 with ${scale_levels[*]} sleep containers alive; list and state"
-for r in "${rts[@]}"; do
-	alive=0 made_fail=0
-	for n in "${scale_levels[@]}"; do
-		t0=$(now)
-		while [ "$alive" -lt "$n" ]; do
-			R "$r" run -d -b "$W/b-sleep" "$P-$r-s$alive" </dev/null >/dev/null 2>>"$LOG" || made_fail=$((made_fail + 1))
-			alive=$((alive + 1))
+if want 6; then
+	say "case 6: peak RSS during run, binary size, shared libraries"
+	for r in "${rts[@]}"; do
+		rss=()
+		for i in 1 2 3 4 5; do
+			if /usr/bin/time -f %M -o "$W/rss" "${bin[$r]}" --root "$(root "$r")" run -b "$W/b-true" \
+				"$P-$r-c6-$i" </dev/null >/dev/null 2>>"$LOG"; then
+				rss+=("$(tail -n1 "$W/rss")")
+			fi
 		done
-		if [ "$n" -gt 0 ] && [ "$made_fail" -eq 0 ]; then
-			put "c8make$n" "$r" "S:s	$(secs "$t0" "$(now)")"
-		elif [ "$n" -gt 0 ]; then
-			put "c8make$n" "$r" "X	$made_fail of $n failed"
+		if [ ${#rss[@]} -gt 0 ]; then
+			kb=$(printf '%s\n' "${rss[@]}" | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }')
+			put c6rss "$r" "S:MB	$(awk -v k="$kb" 'BEGIN { printf "%.1f", k / 1024 }')"
+		else
+			put c6rss "$r" "X	fail"
 		fi
-		hf "c8run$n" "$r" "$scale_runs" 2 "$(rq "$r") run -b $(q "$W/b-true") $P-$r-c8-$n"
-		hf "c8list$n" "$r" "$scale_runs" 2 "$(rq "$r") list"
-		if [ "$n" -gt 0 ]; then
-			hf "c8state$n" "$r" "$scale_runs" 2 "$(rq "$r") state $P-$r-s0"
-		fi
+		real=$(realpath "${bin[$r]}")
+		put c6size "$r" "S:KB	$(($(stat -c %s "$real") / 1024))"
+		put c6libs "$r" "S:	$(ldd "$real" 2>/dev/null | grep -vc -e linux-vdso -e 'not a dynamic' || true)"
+		say "  c6           $r rss $(get c6rss "$r" | cut -f2) MB, $(get c6size "$r" | cut -f2) KB, $(get c6libs "$r" | cut -f2) libs"
 	done
-	for ((i = 0; i < alive; i++)); do
-		R "$r" delete --force "$P-$r-s$i" >/dev/null 2>>"$LOG" || true
-	done
-	a=$(get "c8run${scale_levels[-1]}" "$r") b=$(get c8run0 "$r")
-	if [ "${a:0:1}" = T ] && [ "${b:0:1}" = T ]; then
-		put c8flat "$r" "S:x	$(awk -v a="$(cut -f2 <<<"$a")" -v b="$(cut -f2 <<<"$b")" 'BEGIN { printf "%.2f", a / b }')"
-	fi
-done
+fi
 
-say "case 9: $cycles create+start+delete cycles, $parallel at a time"
-# One cycle; a failed one writes its ID to the fails file.
-# shellcheck disable=SC2016 # sh's positional parameters
-cycle='"$0" --root "$1" create -b "$2" "$3" </dev/null >/dev/null &&
-	"$0" --root "$1" start "$3" &&
-	"$0" --root "$1" delete --force "$3" || echo "$3" >>"$4"'
-for r in "${rts[@]}"; do
-	: >"$W/fails"
-	t0=$(now)
-	seq "$cycles" | xargs -P "$parallel" -I{} sh -c "$cycle" "${bin[$r]}" "$(root "$r")" "$W/b-true" \
-		"$P-$r-t{}" "$W/fails" 2>>"$LOG" || true
-	t=$(secs "$t0" "$(now)")
-	sleep 0.5 # let the last exits settle before counting what is left
-	nfail=$(wc -l <"$W/fails")
-	nstate=$(find "$(root "$r")" -mindepth 1 -maxdepth 1 -name "$P-$r-t*" | wc -l)
-	ncg=$(find /sys/fs/cgroup -maxdepth 8 -type d -name "$P-$r-t*" 2>/dev/null | wc -l)
-	# Processes still in (or last in) a cgroup of the cycles. A container's /bin/true that has
-	# exited is a zombie of pid 1 (the runtimes exit before it does) until pid 1 reaps it: those
-	# are counted apart, they hold nothing but a pid.
-	nprocs=0 nzombies=0
-	for f in $(grep -l "$P-$r-t" /proc/[0-9]*/cgroup 2>/dev/null || true); do
-		st=$(sed 's/.*) \(.\).*/\1/' "${f%/cgroup}/stat" 2>/dev/null) || continue
-		if [ "$st" = Z ]; then nzombies=$((nzombies + 1)); else nprocs=$((nprocs + 1)); fi
+if want 7; then
+	say "case 7: smallest memory limit under which run of /bin/echo ok works"
+	for r in "${rts[@]}"; do
+		smallest="" detail=""
+		for lim in "${mem_limits[@]}"; do
+			id=$P-$r-c7-$lim
+			o=$(timeout 60 "${bin[$r]}" --root "$(root "$r")" run -b "$W/b-mem-$lim" "$id" </dev/null 2>>"$LOG") && rc=0 || rc=$?
+			if [ "$rc" -eq 0 ] && [ "$o" = ok ]; then
+				smallest=$lim
+				detail+=" $lim:ok"
+			else
+				detail+=" $lim:fail($rc)"
+				echo "--- c7 $r $lim: rc $rc, output '$o'" >>"$LOG"
+				R "$r" delete --force "$id" >/dev/null 2>&1 || true
+			fi
+		done
+		put c7 "$r" "X	${smallest:-none}"
+		put c7detail "$r" "X	${detail# }"
+		say "  c7           $r ${smallest:-none} ($detail )"
 	done
-	put c9 "$r" "S:s	$t"
-	put c9acct "$r" "X	$nfail failed; left: $nstate state dirs, $ncg cgroup dirs, $nprocs processes ($nzombies exited, not yet reaped by pid 1)"
-	say "  c9           $r $t s; $nfail failed; left: $nstate state, $ncg cgroup, $nprocs proc, $nzombies zombies"
-done
+fi
+
+if want 8; then
+	say "case 8: scale: case 1 with ${scale_levels[*]} sleep containers alive; list and state"
+	for r in "${rts[@]}"; do
+		alive=0 made_fail=0
+		for n in "${scale_levels[@]}"; do
+			t0=$(now)
+			while [ "$alive" -lt "$n" ]; do
+				R "$r" run -d -b "$W/b-sleep" "$P-$r-s$alive" </dev/null >/dev/null 2>>"$LOG" || made_fail=$((made_fail + 1))
+				alive=$((alive + 1))
+			done
+			if [ "$n" -gt 0 ] && [ "$made_fail" -eq 0 ]; then
+				put "c8make$n" "$r" "S:s	$(secs "$t0" "$(now)")"
+			elif [ "$n" -gt 0 ]; then
+				put "c8make$n" "$r" "X	$made_fail of $n failed"
+			fi
+			hf "c8run$n" "$r" "$scale_runs" 2 "$(rq "$r") run -b $(q "$W/b-true") $P-$r-c8-$n"
+			hf "c8list$n" "$r" "$scale_runs" 2 "$(rq "$r") list"
+			if [ "$n" -gt 0 ]; then
+				hf "c8state$n" "$r" "$scale_runs" 2 "$(rq "$r") state $P-$r-s0"
+			fi
+		done
+		for ((i = 0; i < alive; i++)); do
+			R "$r" delete --force "$P-$r-s$i" >/dev/null 2>>"$LOG" || true
+		done
+		a=$(get "c8run${scale_levels[-1]}" "$r") b=$(get c8run0 "$r")
+		if [ "${a:0:1}" = T ] && [ "${b:0:1}" = T ]; then
+			put c8flat "$r" "S:x	$(awk -v a="$(cut -f2 <<<"$a")" -v b="$(cut -f2 <<<"$b")" 'BEGIN { printf "%.2f", a / b }')"
+		fi
+	done
+fi
+
+if want 9; then
+	say "case 9: $cycles create+start+delete cycles, $parallel at a time"
+	# One cycle; a failed one writes its ID to the fails file.
+	# shellcheck disable=SC2016 # sh's positional parameters
+	cycle='"$0" --root "$1" create -b "$2" "$3" </dev/null >/dev/null &&
+		"$0" --root "$1" start "$3" &&
+		"$0" --root "$1" delete --force "$3" || echo "$3" >>"$4"'
+	for r in "${rts[@]}"; do
+		: >"$W/fails"
+		t0=$(now)
+		seq "$cycles" | xargs -P "$parallel" -I{} sh -c "$cycle" "${bin[$r]}" "$(root "$r")" "$W/b-true" \
+			"$P-$r-t{}" "$W/fails" 2>>"$LOG" || true
+		t=$(secs "$t0" "$(now)")
+		sleep 0.5 # let the last exits settle before counting what is left
+		nfail=$(wc -l <"$W/fails")
+		nstate=$(find "$(root "$r")" -mindepth 1 -maxdepth 1 -name "$P-$r-t*" | wc -l)
+		ncg=$(find /sys/fs/cgroup -maxdepth 8 -type d -name "$P-$r-t*" 2>/dev/null | wc -l)
+		# Processes still in (or last in) a cgroup of the cycles. A container's /bin/true that has
+		# exited is a zombie of pid 1 (the runtimes exit before it does) until pid 1 reaps it: those
+		# are counted apart, they hold nothing but a pid.
+		nprocs=0 nzombies=0
+		for f in $(grep -l "$P-$r-t" /proc/[0-9]*/cgroup 2>/dev/null || true); do
+			st=$(sed 's/.*) \(.\).*/\1/' "${f%/cgroup}/stat" 2>/dev/null) || continue
+			if [ "$st" = Z ]; then nzombies=$((nzombies + 1)); else nprocs=$((nprocs + 1)); fi
+		done
+		put c9 "$r" "S:s	$t"
+		put c9acct "$r" "X	$nfail failed; left: $nstate state dirs, $ncg cgroup dirs, $nprocs processes ($nzombies exited, not yet reaped by pid 1)"
+		say "  c9           $r $t s; $nfail failed; left: $nstate state, $ncg cgroup, $nprocs proc, $nzombies zombies"
+	done
+fi
 
 say "case 10: ocirun check (the host probes) and check --bundle"
 # Only ocirun has the command; the host probes are read-only, so runs may follow each other.

@@ -161,7 +161,7 @@ refused() {
 
 	seccomp '{"defaultAction": "SCMP_ACT_ALLOW",
 		"syscalls": [{"names": ["mkdir"], "action": "SCMP_ACT_NOTIFY"}]}'
-	refused "config.json: linux.seccomp.listenerPath: required by SCMP_ACT_NOTIFY"
+	refused "config.json: linux.seccomp.listenerPath: not set, and linux.seccomp.syscalls[0] uses SCMP_ACT_NOTIFY"
 }
 
 @test "seccomp: unknown syscall names are skipped" {
@@ -184,4 +184,190 @@ refused() {
 	run_in_container 'echo ran'
 	assert_status 0
 	[ "$output" = ran ]
+}
+
+@test "seccomp: features lists SCMP_ACT_NOTIFY and the flags this kernel takes" {
+	ocirun features
+	assert_status 0
+	jq -e '.linux.seccomp.actions | index("SCMP_ACT_NOTIFY")' <<<"$output"
+	for f in SECCOMP_FILTER_FLAG_TSYNC SECCOMP_FILTER_FLAG_LOG SECCOMP_FILTER_FLAG_SPEC_ALLOW \
+		SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV; do
+		jq -e --arg f "$f" '.linux.seccomp.knownFlags | index($f)' <<<"$output"
+	done
+	# every kernel since 4.17 takes LOG and SPEC_ALLOW; supported is a subset of known
+	jq -e '.linux.seccomp.supportedFlags | index("SECCOMP_FILTER_FLAG_LOG")' <<<"$output"
+	jq -e '.linux.seccomp.supportedFlags | index("SECCOMP_FILTER_FLAG_SPEC_ALLOW")' <<<"$output"
+	jq -e '.linux.seccomp | (.supportedFlags - .knownFlags) == []' <<<"$output"
+}
+
+@test "seccomp: SECCOMP_FILTER_FLAG_LOG and SPEC_ALLOW load; an unknown flag names its path" {
+	seccomp "$(jq -n --argjson p "$DENY_MKDIR" \
+		'$p + {flags: ["SECCOMP_FILTER_FLAG_LOG", "SECCOMP_FILTER_FLAG_SPEC_ALLOW"]}')"
+	run_in_container 'mkdir /tmp/x'
+	assert_status nonzero
+	assert_output_contains "Operation not permitted"
+
+	seccomp "$(jq -n --argjson p "$DENY_MKDIR" '$p + {flags: ["SECCOMP_FILTER_FLAG_FOO"]}')"
+	refused "linux.seccomp.flags[0]" '"SECCOMP_FILTER_FLAG_FOO"'
+}
+
+# ---- the program cache (issue 7): <root>/.seccomp:cache/<sha256 key> --------------------------
+
+CACHE_HEADER=80 # magic 8, version 4, count 4, key 32, checksum 32
+
+# cache_entry: the path of the only entry (fails unless there is exactly one).
+cache_entry() {
+	local entries=("$ROOT/.seccomp:cache"/*)
+	[ "${#entries[@]}" -eq 1 ] && [ -e "${entries[0]}" ] || fail "want one cache entry: ${entries[*]}"
+	echo "${entries[0]}"
+}
+
+# debug_run CMD: run_in_container with --debug, the log in $output as well.
+debug_run() {
+	set_args sh -c "$1"
+	ocirun --debug run "$ID-run"
+}
+
+# default_deny_check: the default-deny profile's behaviour: allowed calls work, mkdir is refused.
+default_deny_check() {
+	assert_status 0
+	assert_output_contains "refused"
+	assert_output_contains "ran"
+	[ ! -e "$BUNDLE/rootfs/tmp/x" ]
+}
+
+@test "seccomp: the program is cached in the state root, private, and gives the same filter" {
+	seccomp "$DENY_MKDIR"
+	debug_run 'mkdir /tmp/x; echo "rc=$?"'
+	assert_output_contains "rc=1"
+	assert_output_contains "Operation not permitted"
+	assert_output_contains "seccomp cache: no entry"
+	[ "$(stat -c '%a %u %F' "$ROOT/.seccomp:cache")" = "700 0 directory" ]
+	entry=$(cache_entry)
+	[ "$(stat -c '%a %u %F' "$entry")" = "600 0 regular file" ]
+	size=$(stat -c %s "$entry")
+	[ $(((size - CACHE_HEADER) % 8)) -eq 0 ] && [ "$size" -gt "$CACHE_HEADER" ]
+	# the name is the key, which the header holds too
+	[ "$(basename "$entry")" = "$(od -An -tx1 -j16 -N32 "$entry" | tr -d ' \n')" ]
+	cp "$entry" "$BATS_TEST_TMPDIR/first"
+
+	# used again: the same behaviour, and the entry as it was
+	debug_run 'mkdir /tmp/x; echo "rc=$?"; echo ran'
+	assert_output_contains "rc=1"
+	assert_output_contains "Operation not permitted"
+	assert_output_contains ran
+	assert_output_contains "seccomp cache: program $(basename "$entry") (10 instructions) loaded" ||
+		assert_output_contains "seccomp cache: program $(basename "$entry") ("
+	cmp "$entry" "$BATS_TEST_TMPDIR/first"
+
+	# built again from scratch, the program is the same, byte for byte
+	rm -rf "$ROOT/.seccomp:cache"
+	debug_run 'true'
+	assert_output_contains "seccomp cache: no entry"
+	cmp "$(cache_entry)" "$BATS_TEST_TMPDIR/first"
+
+	# another profile has another entry; the flags are not part of the key
+	seccomp "$(jq -n --argjson p "$DENY_MKDIR" '$p + {defaultErrnoRet: 38}')"
+	debug_run 'true'
+	[ "$(find "$ROOT/.seccomp:cache" -type f | wc -l)" -eq 2 ]
+	seccomp "$(jq -n --argjson p "$DENY_MKDIR" '$p + {flags: ["SECCOMP_FILTER_FLAG_LOG"]}')"
+	debug_run 'mkdir /tmp/x'
+	assert_output_contains "Operation not permitted"
+	assert_output_contains "seccomp cache: program $(basename "$entry")"
+	[ "$(find "$ROOT/.seccomp:cache" -type f | wc -l)" -eq 2 ]
+	# and the cache is no container
+	ocirun list
+	assert_status 0
+	[[ "$output" != *seccomp* ]]
+}
+
+@test "seccomp: a corrupt, truncated, foreign or unsafe cache entry is ignored and rewritten" {
+	# another profile's entry, to plant under the name of this one
+	seccomp "$DENY_MKDIR"
+	debug_run true
+	mv "$(cache_entry)" "$BATS_TEST_TMPDIR/other"
+
+	seccomp "$(jq -n --argjson allowed "$ALLOWED" '{
+		defaultAction: "SCMP_ACT_ERRNO",
+		architectures: ["SCMP_ARCH_X86_64", "SCMP_ARCH_X86", "SCMP_ARCH_X32"],
+		syscalls: [{names: $allowed, action: "SCMP_ACT_ALLOW"}]
+	}')"
+	probe='mkdir /tmp/x 2>/dev/null || echo refused; echo ran'
+	debug_run "$probe"
+	default_deny_check
+	entry=$(cache_entry)
+	cp "$entry" "$BATS_TEST_TMPDIR/good"
+
+	# expect_rewritten: the damaged entry was refused, the filter still right, the entry good again
+	expect_rewritten() {
+		debug_run "$probe"
+		default_deny_check
+		assert_output_contains "is not valid"
+		assert_output_contains "ignored"
+		cmp "$entry" "$BATS_TEST_TMPDIR/good"
+		[ "$(stat -c '%a %u %F' "$entry")" = "600 0 regular file" ]
+	}
+
+	# one instruction changed (checksum mismatch)
+	printf '\x06' | dd of="$entry" bs=1 seek=$((CACHE_HEADER + 8 * 5)) conv=notrunc status=none
+	expect_rewritten
+	# truncated in the middle of the instructions
+	truncate -s $((CACHE_HEADER + 12)) "$entry"
+	expect_rewritten
+	# a valid entry of another profile under this name (its key does not match)
+	cp "$BATS_TEST_TMPDIR/other" "$entry"
+	expect_rewritten
+	# readable by others, or not ours: not trusted
+	chmod 0644 "$entry"
+	expect_rewritten
+	chown 65534 "$entry"
+	expect_rewritten
+	# a symlink (to a good entry) is not followed
+	rm "$entry"
+	ln -s "$BATS_TEST_TMPDIR/good" "$entry"
+	expect_rewritten
+	[ ! -L "$entry" ]
+
+	# a cache directory others can write to is not used at all
+	chmod 0777 "$ROOT/.seccomp:cache"
+	debug_run "$probe"
+	default_deny_check
+	assert_output_contains "not private"
+	chmod 0700 "$ROOT/.seccomp:cache"
+}
+
+# kernel_filter PID: the newest seccomp filter PID runs under, as hex bytes (PTRACE_SECCOMP_GET_FILTER).
+kernel_filter() {
+	"$SECCOMP_AGENT" -d "$1" | head -n1
+}
+
+@test "seccomp: the filter in the kernel is the cache entry's program, built fresh or cached" {
+	SECCOMP_AGENT=${SECCOMP_AGENT:-$BUILD_ROOT/tests/integration/seccomp_agent}
+	[ -x "$SECCOMP_AGENT" ] || skip "no filter dumper at $SECCOMP_AGENT (built only with libseccomp)"
+	seccomp "$(jq -n --argjson allowed "$ALLOWED" '{
+		defaultAction: "SCMP_ACT_ERRNO",
+		architectures: ["SCMP_ARCH_X86_64", "SCMP_ARCH_X86", "SCMP_ARCH_X32"],
+		syscalls: [{names: ($allowed + ["restart_syscall"]), action: "SCMP_ACT_ALLOW"},
+		           {names: ["kill"], action: "SCMP_ACT_ERRNO", errnoRet: 38,
+		            args: [{index: 1, value: 10, op: "SCMP_CMP_EQ"}]}]
+	}')"
+	# sleep resumes its interrupted nanosleep with restart_syscall after the dump's ptrace stop
+	set_args sleep 1000
+
+	# built (no entry yet), loaded, stored
+	launch "$ID-a"
+	fresh=$(kernel_filter "$(pid_of "$ID-a")")
+	entry=$(cache_entry)
+	stored=$(od -An -v -tx1 -j"$CACHE_HEADER" "$entry" | tr -d ' \n')
+	[ -n "$fresh" ]
+	[ "$fresh" = "$stored" ] || fail "the kernel's filter differs from the cache entry"
+
+	# loaded from the entry: the same program
+	launch "$ID-b"
+	[ "$(kernel_filter "$(pid_of "$ID-b")")" = "$fresh" ]
+
+	# and so for an exec process
+	ocirun exec -d --pid-file "$BATS_TEST_TMPDIR/exec.pid" "$ID-b" sleep 1000
+	assert_status 0
+	[ "$(kernel_filter "$(cat "$BATS_TEST_TMPDIR/exec.pid")")" = "$fresh" ]
 }
