@@ -2,12 +2,15 @@
 /* Bundle findings that depend on the kernel: namespace kinds it lacks (clone or unshare
  * would fail with EINVAL), seccomp actions it lacks (libseccomp refuses the rule), and the
  * LSM settings create ignores. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "check.h"
 #include "namespaces.h"
+#include "seccomp_profile.h"
 #include "utils.h"
 
 static void check_namespaces(const oci_linux *lx, struct check_report *r)
@@ -75,6 +78,21 @@ static void check_action(const char *avail, const char *action, const char *path
                  word, avail);
 }
 
+/* create connects to the agent at listenerPath and fails when nothing listens there. A path
+ * socket can be looked at without talking to the agent; an abstract one ("@name") cannot. */
+static void check_listener(const oci_seccomp *s, struct check_report *r)
+{
+  struct stat st;
+
+  if (!seccomp_uses_notify(s) || s->listenerPath == NULL || s->listenerPath[0] == '@')
+    return;
+  if (stat(s->listenerPath, &st) < 0 || !S_ISSOCK(st.st_mode))
+    report_finding(r, FINDING_ERROR, "linux.seccomp.listenerPath",
+                   "start the seccomp agent first, listening on that path",
+                   "\"%s\" is %s: create fails to connect with the seccomp agent", s->listenerPath,
+                   errno == ENOENT ? "missing" : "not a unix socket");
+}
+
 static void check_seccomp(const oci_seccomp *s, struct check_report *r)
 {
   autofree char *avail = NULL;
@@ -88,6 +106,7 @@ static void check_seccomp(const oci_seccomp *s, struct check_report *r)
     return;
   }
   check_action(avail, s->defaultAction, "linux.seccomp.defaultAction", r);
+  check_listener(s, r);
   for (size_t i = 0; i < s->syscalls_len; i++) {
     char path[64];
     if (s->syscalls[i] == NULL)

@@ -107,10 +107,9 @@ static void probe_seccomp(struct check_report *r)
     return;
   }
   report_probe(r, "seccomp", "filter", PROBE_OK, "actions: %s", actions);
-  /* create refuses SCMP_ACT_NOTIFY until the listener reaches listenerPath. */
   if (strstr(actions, "user_notif"))
-    report_probe(r, "seccomp", "notify", PROBE_LIMITED,
-                 "the kernel has user_notif; ocirun refuses SCMP_ACT_NOTIFY for now");
+    report_probe(r, "seccomp", "notify", PROBE_OK,
+                 "user_notif: SCMP_ACT_NOTIFY hands the listener to listenerPath's agent");
   else
     report_probe(r, "seccomp", "notify", PROBE_MISSING, "the kernel lacks user_notif");
   for (const char *const *f = seccomp_known_flags(); *f; f++) {
