@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 
 #include "idmapped.h"
+#include "lsm.h"
 #include "process.h"
 #include "rootfs.h"
 #include "seccomp_profile.h"
@@ -54,6 +55,9 @@ int bundle_validate(const struct bundle *b, ocirun_error *err)
     return error_set(err, 0, "config.json: linux.seccomp: SCMP_ACT_NOTIFY is not supported yet");
   if (config->linux && config->linux->personality &&
       personality_validate(config->linux->personality, "linux.personality", err) < 0)
+    return error_prefix(err, "config.json");
+  if (config->linux &&
+      lsm_validate_mount_label(config->linux->mountLabel, "linux.mountLabel", err) < 0)
     return error_prefix(err, "config.json");
   if (rootfs_validate(config, err) < 0)
     return -1;
