@@ -44,11 +44,12 @@ bool lsm_selinux_enabled(void)
 
 /* ---- validation (the parent, before anything is created) ------------------------------ */
 
-/* A newline would let one attribute write carry a second command. */
+/* A newline would let one attribute write carry a second command (and the value is not
+ * repeated in the message, which stays one line). */
 static int check_text(const char *value, const char *path, ocirun_error *err)
 {
   if (strpbrk(value, "\n\r") != NULL)
-    return error_set(err, 0, "%s: \"%s\" must not contain a newline", path, value);
+    return error_set(err, 0, "%s: must not contain a newline", path);
   return 0;
 }
 
