@@ -17,6 +17,12 @@ if ! command -v qemu-system-x86_64 >/dev/null || ! ls /boot/vmlinuz-* >/dev/null
 		qemu-system-x86 linux-image-amd64 systemd >/dev/null ||
 		echo "warning: qemu or the kernel could not be installed; the vm lane will skip" >&2
 fi
+# apparmor_parser, for the vm lane that boots with AppArmor (tests/vm/guest-apparmor.sh); this
+# host's kernel has no AppArmor, so the package only provides the parser there
+if ! command -v apparmor_parser >/dev/null; then
+	DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends apparmor >/dev/null ||
+		echo "warning: apparmor could not be installed; the vm-apparmor lane will skip its checks" >&2
+fi
 contrib/build.sh || exit 1
 meson test -C build --print-errorlogs --num-processes 1
 status=$?

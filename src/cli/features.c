@@ -76,13 +76,19 @@ static void fill_seccomp(oci_features_linux *lx)
   sc->supportedFlags_len = n;
 }
 
+/* The runtime applies profiles and labels (lsm.c), whether or not this host runs the module,
+ * as runc reports it. */
+static void fill_lsm(oci_features_linux *lx)
+{
+  lx->apparmor = xcalloc(1, sizeof(*lx->apparmor));
+  lx->apparmor->has_enabled = lx->apparmor->enabled = true;
+  lx->selinux = xcalloc(1, sizeof(*lx->selinux));
+  lx->selinux->has_enabled = lx->selinux->enabled = true;
+}
+
 /* What is not built yet says so, rather than being left out; idmap says what the kernel can. */
 static void fill_not_supported(oci_features_linux *lx)
 {
-  lx->apparmor = xcalloc(1, sizeof(*lx->apparmor));
-  lx->apparmor->has_enabled = true;
-  lx->selinux = xcalloc(1, sizeof(*lx->selinux));
-  lx->selinux->has_enabled = true;
   lx->intelRdt = xcalloc(1, sizeof(*lx->intelRdt));
   lx->intelRdt->has_enabled = true;
   lx->mountExtensions = xcalloc(1, sizeof(*lx->mountExtensions));
@@ -133,6 +139,7 @@ static int run_features(const struct cli_command *cmd, const struct global_optio
   fill_namespaces(f->linux);
   fill_capabilities(f->linux);
   fill_seccomp(f->linux);
+  fill_lsm(f->linux);
   fill_not_supported(f->linux);
   json = oci_features_serialize(f, &errmsg);
   oci_features_free(f);

@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 
 #include "idmapped.h"
+#include "lsm.h"
 #include "process.h"
 #include "rootfs.h"
 #include "seccomp_profile.h"
@@ -50,6 +51,9 @@ int bundle_validate(const struct bundle *b, ocirun_error *err)
     return -1;
   if (config->linux && config->linux->personality &&
       personality_validate(config->linux->personality, "linux.personality", err) < 0)
+    return error_prefix(err, "config.json");
+  if (config->linux &&
+      lsm_validate_mount_label(config->linux->mountLabel, "linux.mountLabel", err) < 0)
     return error_prefix(err, "config.json");
   if (rootfs_validate(config, err) < 0)
     return -1;

@@ -131,10 +131,19 @@ int capabilities_validate(const oci_capabilities *caps, const char *prefix, ocir
     size_t len;
     char **list = set_list(caps, kind, &len);
 
-    for (size_t i = 0; i < len; i++)
-      if (known_capability(list[i]) < 0)
+    for (size_t i = 0; i < len; i++) {
+      int cap = known_capability(list[i]);
+
+      if (cap < 0)
         return error_set(err, 0, "%s.%s[%zu]: unknown capability \"%s\"", prefix, set_names[kind],
                          i, list[i] ? list[i] : "");
+      /* A newer capability than the running kernel has: the process cannot hold it anyway,
+       * so it is skipped (set_mask drops it), but said, as runc does. */
+      if (cap > capability_last())
+        log_warning("%s.%s[%zu]: %s is not known to the running kernel (its last capability is "
+                    "%d): ignored",
+                    prefix, set_names[kind], i, cap_table[cap], capability_last());
+    }
   }
   return 0;
 }

@@ -20,8 +20,8 @@ int capability_last(void);
 
 /* Refuses names no kernel knows, in any of the five sets:
  * `process.capabilities.bounding[0]: unknown capability "CAP_FOO"`. prefix is the JSON path
- * of the capabilities object. Names that only this kernel lacks pass (they are ignored when
- * applying, as runc does). */
+ * of the capabilities object. Names that only this kernel lacks pass with a warning naming
+ * them (they are ignored when applying, as runc does). */
 int capabilities_validate(const oci_capabilities *caps, const char *prefix, ocirun_error *err);
 
 /* Drops from the bounding set what caps->bounding lacks, then sets effective, permitted,

@@ -21,6 +21,7 @@
 
 #include "cgroup/cgroup.h"
 #include "keyring.h"
+#include "lsm.h"
 #include "namespaces.h"
 #include "ocispec.h"
 #include "process.h"
@@ -118,6 +119,15 @@ static void apply_caps(oci_process *p, const struct exec_options *o)
   append_strings(&c->permitted, &c->permitted_len, o->caps, o->ncaps);
 }
 
+/* A flag given and not empty replaces the config's value, as runc's exec does. */
+static void replace_string(char **field, const char *flag)
+{
+  if (flag == NULL || flag[0] == '\0')
+    return;
+  free(*field);
+  *field = xstrdup(flag);
+}
+
 /* The config's process with the command line's changes (runc's getProcess). */
 static int apply_flags(oci_process *p, const struct exec_options *o, ocirun_error *err)
 {
@@ -136,6 +146,8 @@ static int apply_flags(oci_process *p, const struct exec_options *o, ocirun_erro
   apply_caps(p, o);
   p->terminal = o->tty;
   p->has_terminal = true;
+  replace_string(&p->apparmorProfile, o->apparmor);
+  replace_string(&p->selinuxLabel, o->process_label);
   if (o->no_new_privs >= 0) {
     p->noNewPrivileges = o->no_new_privs != 0;
     p->has_noNewPrivileges = true;
@@ -160,20 +172,32 @@ static oci_config *load_config_copy(const struct container *c, ocirun_error *err
   return config;
 }
 
-/* Options the runtime cannot honour yet are refused rather than silently dropped. */
+/* Options the runtime cannot honour are refused rather than silently dropped; a label the
+ * host has no module for is named by its flag before the config is even read. */
 static int refuse_unsupported(const struct exec_options *o, ocirun_error *err)
 {
-  if (o->apparmor != NULL && o->apparmor[0] != '\0')
-    return error_set(err, 0, "--apparmor \"%s\": AppArmor profiles are not supported by ocirun yet",
+  if (o->apparmor != NULL && o->apparmor[0] != '\0' && !lsm_apparmor_enabled())
+    return error_set(err, 0, "--apparmor \"%s\": AppArmor is not enabled on this host",
                      o->apparmor);
-  if (o->process_label != NULL && o->process_label[0] != '\0')
-    return error_set(err, 0,
-                     "--process-label \"%s\": SELinux labels are not supported by ocirun yet",
+  if (o->process_label != NULL && o->process_label[0] != '\0' && !lsm_selinux_enabled())
+    return error_set(err, 0, "--process-label \"%s\": SELinux is not enabled on this host",
                      o->process_label);
   if (o->ncgroups > 0)
     return error_set(err, 0, "--cgroup \"%s\": joining a sub-cgroup is not supported by ocirun yet",
                      o->cgroups[0]);
   return 0;
+}
+
+/* A process file without a profile or label gets the container's, as runc and crun do: an
+ * exec must not run less confined than the container's init. */
+static void inherit_labels(oci_process *p, const oci_process *container)
+{
+  if (container == NULL)
+    return;
+  if ((p->apparmorProfile == NULL || p->apparmorProfile[0] == '\0') && container->apparmorProfile)
+    replace_string(&p->apparmorProfile, container->apparmorProfile);
+  if ((p->selinuxLabel == NULL || p->selinuxLabel[0] == '\0') && container->selinuxLabel)
+    replace_string(&p->selinuxLabel, container->selinuxLabel);
 }
 
 static oci_process *build_process(const struct exec_options *o, oci_config *config,
@@ -189,6 +213,7 @@ static oci_process *build_process(const struct exec_options *o, oci_config *conf
       error_set(err, 0, "%s", errmsg);
       return NULL;
     }
+    inherit_labels(p, config->process);
     if (process_validate(p, "process", err) < 0) {
       error_prefix(err, "%s", o->process_file);
       oci_process_free(p);
@@ -428,7 +453,8 @@ static __attribute__((noreturn)) void exec_process_main(struct exec_child *ch)
     error_set(&err, errno, "setsid");
     child_fail(ch->sync_fd, &err);
   }
-  if (!ch->no_new_keyring && keyring_join_new_session(&err) < 0)
+  /* The session keyring made next gets the process's SELinux label, as with runc. */
+  if (!ch->no_new_keyring && (lsm_set_key_label(p, &err) < 0 || keyring_join_new_session(&err) < 0))
     child_fail(ch->sync_fd, &err);
   if (ch->console_sock >= 0 && terminal_setup(ch->console_sock, p->consoleSize, 0, &err) < 0)
     child_fail(ch->sync_fd, &err);
@@ -436,6 +462,8 @@ static __attribute__((noreturn)) void exec_process_main(struct exec_child *ch)
     child_fail(ch->sync_fd, &err);
   if (check_cwd_exists(p->cwd, &err) < 0 || process_apply_attributes(p, &err) < 0 ||
       process_find_executable(p, exe, &err) < 0)
+    child_fail(ch->sync_fd, &err);
+  if (lsm_set_exec_labels(p, &err) < 0)
     child_fail(ch->sync_fd, &err);
   keep[0] = ch->sync_fd;
   if (process_close_fds(ch->preserve_fds, keep, 1, &err) < 0)

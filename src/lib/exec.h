@@ -47,8 +47,8 @@ struct exec_options {
   size_t ncaps;
   int no_new_privs;          /* -1: as configured, else 0/1 */
   bool tty;                  /* process.terminal (false unless asked) */
-  const char *apparmor;      /* refused when not empty: not applied yet */
-  const char *process_label; /* refused when not empty: SELinux is not supported */
+  const char *apparmor;      /* process.apparmorProfile; NULL or "": as configured */
+  const char *process_label; /* process.selinuxLabel; NULL or "": as configured */
   char *const *cgroups;      /* --cgroup: refused when given (sub-cgroups not supported yet) */
   size_t ncgroups;
   /* How it runs: */

@@ -16,6 +16,7 @@
 #include "hooks.h"
 #include "keyring.h"
 #include "log.h"
+#include "lsm.h"
 #include "net.h"
 #include "process.h"
 #include "rootfs.h"
@@ -62,6 +63,9 @@ static int setup_namespaces(struct init_args *args, ocirun_error *err)
     return error_set(err, errno, "unshare cgroup namespace");
   if (setsid() < 0)
     return error_set(err, errno, "setsid");
+  /* The session keyring made next gets the container's SELinux label, as with runc. */
+  if (!args->no_new_keyring && lsm_set_key_label(config->process, err) < 0)
+    return -1;
   if (!args->no_new_keyring && keyring_join_new_session(err) < 0)
     return -1;
   if (set_host_names(config, args->plan.uts_ns, err) < 0)
@@ -206,6 +210,11 @@ void init_main(struct init_args *args)
       personality_apply(config->linux->personality, &err) < 0)
     fail(args, &err);
   if (process_apply_attributes(proc, &err) < 0 || process_find_executable(proc, exe, &err) < 0)
+    fail(args, &err);
+  /* The AppArmor profile and SELinux label for the execve, written through the container's
+   * verified /proc while the runtime still holds its capabilities and before any seccomp
+   * filter could refuse the open or write (crun's moment; runc's is next to it). */
+  if (lsm_set_exec_labels(proc, &err) < 0)
     fail(args, &err);
   /* Before any filter: a profile may refuse close_range, and without a mount namespace there
    * is no /proc to fall back on. */

@@ -16,6 +16,7 @@
 #include <sys/statvfs.h>
 #include <unistd.h>
 
+#include "lsm.h"
 #include "ocispec.h"
 #include "pathres.h"
 #include "utils.h"
@@ -872,6 +873,15 @@ static bool is_tmpfs(const char *type)
   return strcmp(type, "tmpfs") == 0;
 }
 
+/* runc's choice: proc and sysfs are labelled by the policy, mqueue refuses context= (runc
+ * relabels its root instead), cgroups are labelled by the host's; the rest take the label. */
+static bool takes_mount_label(const char *type)
+{
+  static const char *const unlabelled[] = {"proc", "sysfs", "mqueue", "cgroup", "cgroup2", NULL};
+
+  return !in_list(unlabelled, type);
+}
+
 static int mount_filesystem(const struct mount_env *env, const struct oci_mount *m,
                             const struct mount_options *opts, int *deferred_ro, ocirun_error *err)
 {
@@ -902,6 +912,13 @@ static int mount_filesystem(const struct mount_env *env, const struct oci_mount 
     if (fstat(t.fd, &st) == 0 && S_ISDIR(st.st_mode))
       data = opts->data ? xasprintf("mode=%04o,%s", st.st_mode & 07777, opts->data)
                         : xasprintf("mode=%04o", st.st_mode & 07777);
+  }
+  if (takes_mount_label(type)) {
+    char *labelled = lsm_mount_data(data ? data : opts->data, env->mount_label);
+    if (labelled != NULL) {
+      free(data);
+      data = labelled;
+    }
   }
   mnt = mount_new_fs(type, m->source, data ? data : opts->data, flags, err);
   if (mnt < 0)

@@ -72,6 +72,7 @@ struct mount_env {
   const char *bundle;       /* relative bind sources are relative to it */
   bool cgroupns;            /* the container has its own cgroup namespace */
   const int *idmapped_tree; /* for an idmapped bind: the tree the parent prepared (idmapped.h) */
+  const char *mount_label;  /* linux.mountLabel: context= of the filesystems that take it */
 };
 
 /* Mounts m inside the root, with every option. When the mount has to stay writable until

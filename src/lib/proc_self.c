@@ -31,7 +31,7 @@ static int open_proc_root(ocirun_error *err)
   return steal_fd(fd);
 }
 
-int proc_self_open(const char *name, int flags, ocirun_error *err)
+static int proc_open_under(const char *dir, const char *name, int flags, ocirun_error *err)
 {
   struct open_how how = {
       .flags = (unsigned)(flags | O_CLOEXEC | O_NOCTTY),
@@ -45,7 +45,7 @@ int proc_self_open(const char *name, int flags, ocirun_error *err)
 
   if (procfd < 0)
     return -1;
-  snprintf(path, sizeof(path), "self/%s", name);
+  snprintf(path, sizeof(path), "%s/%s", dir, name);
   fd = (int)syscall(SYS_openat2, procfd, path, &how, sizeof(how));
   if (fd < 0 && (errno == ENOSYS || errno == EPERM)) {
     /* No openat2 (or a seccomp filter refusing it): open without following a final
@@ -57,4 +57,14 @@ int proc_self_open(const char *name, int flags, ocirun_error *err)
   if (fd < 0)
     return error_set(err, errno, "open /proc/%s", path);
   return steal_fd(fd);
+}
+
+int proc_self_open(const char *name, int flags, ocirun_error *err)
+{
+  return proc_open_under("self", name, flags, err);
+}
+
+int proc_thread_self_open(const char *name, int flags, ocirun_error *err)
+{
+  return proc_open_under("thread-self", name, flags, err);
 }

@@ -11,4 +11,8 @@
  * redirect a write (CVE-2019-16884 class). Returns an fd or -1 with err set. */
 int proc_self_open(const char *name, int flags, ocirun_error *err);
 
+/* The same for /proc/thread-self/<name>: the calling thread's own files, where a write (an LSM
+ * attribute) must reach this thread and no other. */
+int proc_thread_self_open(const char *name, int flags, ocirun_error *err);
+
 #endif

@@ -20,6 +20,7 @@
 #include "cpu_affinity.h"
 #include "exec_env.h"
 #include "log.h"
+#include "lsm.h"
 #include "pathres.h"
 #include "proc_self.h"
 #include "rlimits.h"
@@ -72,6 +73,8 @@ int process_validate(const oci_process *p, const char *prefix, ocirun_error *err
   if (capabilities_validate(p->capabilities, sub, err) < 0)
     return -1;
   if (io_priority_validate(p, prefix, err) < 0 || scheduler_validate(p, prefix, err) < 0)
+    return -1;
+  if (lsm_validate_process(p, prefix, err) < 0)
     return -1;
   return exec_cpu_affinity_validate(p, prefix, err);
 }

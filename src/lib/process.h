@@ -14,7 +14,8 @@
 #include "ocispec.h"
 
 /* Parent-side validation before anything is spawned: rlimit names, capability names,
- * ioPriority class, scheduler policy/flags, personality domain, cpu lists, user fields.
+ * ioPriority class, scheduler policy/flags, personality domain, cpu lists, user fields, and an
+ * AppArmor profile or SELinux label the host has no module for.
  * prefix is the JSON path of the object ("process"), e.g. messages look like
  * `process.rlimits[2].type: unknown rlimit "RLIMIT_FOO"` (the caller adds "config.json: "). */
 int process_validate(const oci_process *p, const char *prefix, ocirun_error *err);

@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "devices.h"
+#include "lsm.h"
 #include "mounts.h"
 #include "pathres.h"
 #include "utils.h"
@@ -186,6 +187,7 @@ int rootfs_mount_all(const struct rootfs_ctx *ctx, ocirun_error *err)
       .root_path = root_path,
       .bundle = ctx->bundle,
       .cgroupns = has_namespace(config, "cgroup"),
+      .mount_label = config->linux ? config->linux->mountLabel : NULL,
   };
   deferred = xcalloc(config->mounts_len + 1, sizeof(int));
   for (size_t i = 0; i <= config->mounts_len; i++)
@@ -435,8 +437,8 @@ static void mask_source_close(struct mask_source *src)
 
 #define automask __attribute__((cleanup(mask_source_close)))
 
-static int mask_one(int rootfd, const char *path, struct mask_source *null_src,
-                    struct mask_source *dir_src, ocirun_error *err)
+static int mask_one(int rootfd, const char *path, const char *mount_label,
+                    struct mask_source *null_src, struct mask_source *dir_src, ocirun_error *err)
 {
   autoclose int fd = open_in_root(rootfd, path, O_PATH, err);
   struct stat st;
@@ -449,10 +451,16 @@ static int mask_one(int rootfd, const char *path, struct mask_source *null_src,
     return fd < 0 ? -1 : error_set(err, errno, "stat \"%s\"", path);
   if (S_ISDIR(st.st_mode)) {
     if (dir_src->fd < 0) {
-      /* Some kernels refuse nr_inodes=1 for tmpfs; 2 is as good. */
-      dir_src->fd = mount_new_fs("tmpfs", "tmpfs", "nr_blocks=1,nr_inodes=1", MS_RDONLY, err);
+      /* Some kernels refuse nr_inodes=1 for tmpfs; 2 is as good. The tmpfs carries
+       * linux.mountLabel like the config's own, as runc's does. */
+      autofree char *one = lsm_mount_data("nr_blocks=1,nr_inodes=1", mount_label);
+      autofree char *two = lsm_mount_data("nr_blocks=1,nr_inodes=2", mount_label);
+
+      dir_src->fd =
+          mount_new_fs("tmpfs", "tmpfs", one ? one : "nr_blocks=1,nr_inodes=1", MS_RDONLY, err);
       if (dir_src->fd < 0)
-        dir_src->fd = mount_new_fs("tmpfs", "tmpfs", "nr_blocks=1,nr_inodes=2", MS_RDONLY, err);
+        dir_src->fd =
+            mount_new_fs("tmpfs", "tmpfs", two ? two : "nr_blocks=1,nr_inodes=2", MS_RDONLY, err);
       if (dir_src->fd < 0)
         return -1;
     }
@@ -468,7 +476,7 @@ static int mask_paths(int rootfd, const oci_linux *l, ocirun_error *err)
   automask struct mask_source null_src = {.fd = -1}, dir_src = {.fd = -1};
 
   for (size_t i = 0; l && i < l->maskedPaths_len; i++)
-    if (mask_one(rootfd, l->maskedPaths[i], &null_src, &dir_src, err) < 0)
+    if (mask_one(rootfd, l->maskedPaths[i], l->mountLabel, &null_src, &dir_src, err) < 0)
       return error_prefix(err, "mask \"%s\"", l->maskedPaths[i]);
   return 0;
 }

@@ -96,6 +96,13 @@ bundle_table() {
 	# v1 refuses CPUs and nodes the parent cpuset lacks; v2 takes them as a wish.
 	local cpuset=fail cpath=linux.resources.cpu
 	[ "$(cgroup_mode)" != v2 ] || { cpuset=host; cpath=-; }
+	# A profile or label is refused where the host lacks the module; with AppArmor, the one
+	# profile every host has ("unconfined") is applied; SELinux policies differ (host).
+	local aa=fail aapath=process.apparmorProfile aaprofile=ocirun-check-test
+	local se=fail sepath=process.selinuxLabel
+	[ "$(head -c1 /sys/module/apparmor/parameters/enabled 2>/dev/null)" != Y ] ||
+		{ aa=ok; aapath=-; aaprofile=unconfined; }
+	[ "$(stat -f -c %t /sys/fs/selinux 2>/dev/null)" != f97cff8c ] || { se=host; sepath=-; }
 	cat <<TABLE
 good-default|ok|-|.
 good-resources|ok|-|.linux.resources.memory = {"limit": 67108864} | .linux.resources.pids = {"limit": 64} | .linux.resources.cpu = {"shares": 512}
@@ -108,8 +115,8 @@ warn-bounding|ok|process.capabilities.bounding[3]|.process.capabilities.bounding
 warn-cwd-missing|ok|process.cwd|.root.readonly = false | .process.cwd = "/check-made-this/sub"
 bad-cwd-readonly|fail|process.cwd|.root.readonly = true | .process.cwd = "/check-cannot-make-this"
 warn-args-from-mount|ok|process.args[0]|.mounts += [{"destination": "/opt/tools", "type": "bind", "source": "/bin", "options": ["rbind", "ro"]}] | .process.args = ["/opt/tools/true"]
-warn-apparmor|ok|process.apparmorProfile|.process.apparmorProfile = "ocirun-check-test"
-warn-selinux|ok|process.selinuxLabel|.process.selinuxLabel = "system_u:system_r:container_t:s0"
+lsm-apparmor|$aa|$aapath|.process.apparmorProfile = "$aaprofile"
+lsm-selinux|$se|$sepath|.process.selinuxLabel = "system_u:system_r:container_t:s0"
 bad-json-type|fail|process.args|.process.args = "sh"
 bad-no-process|fail|process|del(.process)
 bad-rlimit-name|fail|process.rlimits[0].type|.process.rlimits = [{"type": "RLIMIT_FOO", "soft": 1, "hard": 1}]

@@ -116,34 +116,9 @@ static void check_seccomp(const oci_seccomp *s, struct check_report *r)
   }
 }
 
-/* create does not apply these yet: they are ignored, whatever the host has. */
-static void check_lsm(const oci_config *config, struct check_report *r)
-{
-  const oci_process *p = config->process;
-  const char *label = config->linux ? config->linux->mountLabel : NULL;
-
-  if (p && p->apparmorProfile && p->apparmorProfile[0])
-    report_finding(r, FINDING_WARNING, "process.apparmorProfile",
-                   "remove it, or use a runtime that applies AppArmor profiles",
-                   "profile \"%s\" is not applied by this ocirun (AppArmor is %s on this host): "
-                   "ignored",
-                   p->apparmorProfile, host_apparmor_enabled() ? "enabled" : "not enabled");
-  if (p && p->selinuxLabel && p->selinuxLabel[0])
-    report_finding(r, FINDING_WARNING, "process.selinuxLabel",
-                   "remove it, or use a runtime that applies SELinux labels",
-                   "label \"%s\" is not applied by this ocirun (SELinux is %s on this host): "
-                   "ignored",
-                   p->selinuxLabel, host_selinux_enabled() ? "enabled" : "not enabled");
-  if (label && label[0])
-    report_finding(r, FINDING_WARNING, "linux.mountLabel",
-                   "remove it, or use a runtime that applies SELinux labels",
-                   "label \"%s\" is not applied by this ocirun: ignored", label);
-}
-
 void check_bundle_kernel(const oci_config *config, struct check_report *r)
 {
   check_namespaces(config->linux, r);
   if (config->linux)
     check_seccomp(config->linux->seccomp, r);
-  check_lsm(config, r);
 }

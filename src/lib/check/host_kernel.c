@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "lsm.h"
 #include "namespaces.h"
 #include "seccomp_profile.h"
 #include "utils.h"
@@ -125,16 +126,15 @@ static void probe_seccomp(struct check_report *r)
     report_probe(r, "seccomp", "flags", PROBE_OK, "%s", flags);
 }
 
+/* The same tests as create's (lsm.c), so that check and create agree. */
 bool host_apparmor_enabled(void)
 {
-  autofree char *enabled = read_trimmed("/sys/module/apparmor/parameters/enabled");
-
-  return enabled && enabled[0] == 'Y';
+  return lsm_apparmor_enabled();
 }
 
 bool host_selinux_enabled(void)
 {
-  return access("/sys/fs/selinux/enforce", F_OK) == 0;
+  return lsm_selinux_enabled();
 }
 
 static void probe_lsm(struct check_report *r)
@@ -142,18 +142,22 @@ static void probe_lsm(struct check_report *r)
   autofree char *lsms = read_trimmed("/sys/kernel/security/lsm");
   const char *list = lsms ? lsms : "unknown (securityfs not mounted)";
 
-  /* Neither is applied by this ocirun: process.apparmorProfile, process.selinuxLabel and
-   * linux.mountLabel are ignored by create (see check_bundle_kernel). */
+  /* Applied when the host has the module; create refuses a profile or label otherwise (the
+   * bundle checks share that validation, lsm.c). */
   if (host_apparmor_enabled())
-    report_probe(r, "lsm", "apparmor", PROBE_LIMITED,
-                 "enabled; ocirun does not apply process.apparmorProfile yet");
+    report_probe(r, "lsm", "apparmor", PROBE_OK,
+                 "enabled; process.apparmorProfile and exec --apparmor are applied");
   else
-    report_probe(r, "lsm", "apparmor", PROBE_MISSING, "not enabled (LSMs: %s)", list);
+    report_probe(r, "lsm", "apparmor", PROBE_MISSING,
+                 "not enabled (LSMs: %s): a process.apparmorProfile is refused", list);
   if (host_selinux_enabled())
-    report_probe(r, "lsm", "selinux", PROBE_LIMITED,
-                 "enabled; ocirun does not apply process.selinuxLabel yet");
+    report_probe(r, "lsm", "selinux", PROBE_OK,
+                 "enabled; process.selinuxLabel, linux.mountLabel and exec --process-label are "
+                 "applied");
   else
-    report_probe(r, "lsm", "selinux", PROBE_MISSING, "not enabled (LSMs: %s)", list);
+    report_probe(r, "lsm", "selinux", PROBE_MISSING,
+                 "not enabled (LSMs: %s): a process.selinuxLabel or linux.mountLabel is refused",
+                 list);
 }
 
 /* ---- syscalls ------------------------------------------------------------------------- */
