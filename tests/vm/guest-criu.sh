@@ -1,0 +1,297 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# Runs inside the VM of run-cgroup2.sh (VM_GUEST=guest-criu.sh): Debian's 6.1 kernel, which
+# Debian's CRIU accepts, where the host's newer kernel is refused. Prints TAP between
+# VM-TAP-BEGIN and VM-TAP-END: `criu check` first, then containers made by $OCIRUN that are
+# checkpointed and restored: a counter that goes on from where it stopped (its log has no gap
+# and no restart), the same under a new ID, --leave-running, a paused container, a container
+# with a terminal, one with a tcp listener, and a failed checkpoint that leaves the container
+# running. Every counter appends to a host directory bind-mounted into the container, so the
+# external bind mount is exercised too.
+set -u
+
+OCIRUN=${OCIRUN:?}
+SRC_ROOT=${SRC_ROOT:?}
+ROOT=/run/ocirun-criu
+W=/tmp/criu
+n=0
+failed=0
+
+ok() {
+	n=$((n + 1))
+	echo "ok $n - $*"
+}
+not_ok() {
+	n=$((n + 1))
+	failed=$((failed + 1))
+	echo "not ok $n - $*"
+}
+check() {
+	local what=$1
+	shift
+	if "$@"; then ok "$what"; else not_ok "$what"; fi
+}
+rt() {
+	"$OCIRUN" --root "$ROOT" "$@"
+}
+status_of() {
+	rt state "$1" 2>/dev/null | jq -r .status
+}
+pid_of() {
+	rt state "$1" 2>/dev/null | jq -r .pid
+}
+finish() {
+	echo "1..$n"
+	echo "VM-TAP-END"
+	exit $((failed > 0))
+}
+# wait_for CMD...: until CMD succeeds (tries for about 30 s; a slow TCG guest needs time).
+wait_for() {
+	local i
+	for ((i = 0; i < 300; i++)); do
+		"$@" && return 0
+		sleep 0.1
+	done
+	return 1
+}
+lines_at_least() {
+	[ -f "$1" ] && [ "$(wc -l <"$1")" -ge "$2" ]
+}
+# consecutive LOG: the counter's lines are 1, 2, 3 … with no gap and no restart.
+consecutive() {
+	awk '$1 != NR { print "#   line " NR " is \"" $1 "\""; bad = 1; exit } END { exit bad }' "$1"
+}
+show_log() {
+	echo "#   $1 ($(wc -l <"$1") lines): $(tr '\n' ' ' <"$1" | tail -c 200)"
+}
+quote_criu_log() {
+	local f
+	for f in "$@"; do
+		[ -f "$f" ] && grep -m5 -E 'Error|Warn' "$f" | sed "s|^|#   $(basename "$f"): |"
+	done
+}
+
+# make_counter NAME [jq filter]: a bundle whose process appends 1, 2, 3 … to /data/log,
+# /data being $W/NAME/data on the host.
+make_counter() {
+	local name=$1 filter=${2:-.}
+	local b=$W/$name
+	mkdir -p "$b/data"
+	cp -a "$W/template/." "$b/"
+	jq --arg data "$b/data" '.process.args = ["sh", "-c", "i=0; while :; do i=$((i+1)); echo $i >> /data/log; sleep 0.2; done"]
+		| .mounts += [{"destination": "/data", "type": "bind", "source": $data, "options": ["rbind", "rw"]}]' \
+		"$W/template/config.json" | jq "$filter" >"$b/config.json"
+}
+run_counter() {
+	(cd "$W/$1" && rt run -d "$1" </dev/null >/dev/null 2>"$W/$1/run.err") &&
+		wait_for lines_at_least "$W/$1/data/log" 3
+}
+
+echo "VM-TAP-BEGIN"
+echo "# kernel $(uname -r); criu $(criu --version 2>/dev/null | head -n1)"
+# What CRIU needs that the initramfs does not load (the kernel cannot load modules itself: its
+# modprobe would run in the initramfs): the socket diag modules, nftables and iptables for the
+# network lock of --tcp-established, and lo up for its tcp-repair probe.
+for m in unix_diag inet_diag tcp_diag udp_diag raw_diag netlink_diag af_packet_diag \
+	nfnetlink nf_tables nft_compat nf_conntrack nft_ct nft_chain_nat x_tables ip_tables \
+	iptable_filter ip6_tables ip6table_filter xt_mark xt_conntrack nf_defrag_ipv4 tun veth; do
+	modprobe "$m" 2>/dev/null
+done
+ip link set lo up
+out=$(criu check 2>&1)
+rc=$?
+sed 's/^/#   /' <<<"$out"
+if [ "$rc" -ne 0 ]; then
+	not_ok "criu check passes in the guest"
+	finish
+fi
+ok "criu check passes in the guest"
+
+mkdir -p "$W" "$ROOT"
+if ! "$SRC_ROOT/contrib/make-bundle.sh" "$W/template" >"$W/make-bundle.log" 2>&1; then
+	not_ok "make a busybox bundle"
+	sed 's/^/#   /' "$W/make-bundle.log"
+	finish
+fi
+
+# ---- a counter, checkpointed, gone, restored, going on -------------------------------------
+make_counter c1
+if run_counter c1; then
+	old=$(pid_of c1)
+	cd "$W/c1"
+	if rt checkpoint --image-path "$W/c1/image" --work-path "$W/c1/work" c1 2>"$W/c1/ckpt.err"; then
+		ok "checkpoint of a running counter"
+	else
+		not_ok "checkpoint of a running counter: $(cat "$W/c1/ckpt.err")"
+		quote_criu_log "$W/c1/work/dump.log"
+	fi
+	check "after checkpoint the container is gone (state fails) and its init is dead" \
+		bash -c "! $OCIRUN --root $ROOT state c1 >/dev/null 2>&1 && ! kill -0 $old 2>/dev/null"
+	at_dump=$(wc -l <"$W/c1/data/log")
+	if rt restore -d --image-path "$W/c1/image" --work-path "$W/c1/work" c1 </dev/null >/dev/null 2>"$W/c1/rst.err"; then
+		ok "restore of the counter"
+	else
+		not_ok "restore of the counter: $(cat "$W/c1/rst.err")"
+		quote_criu_log "$W/c1/work/restore.log"
+	fi
+	check "the restored container is running with a new pid" \
+		bash -c "[ \"\$($OCIRUN --root $ROOT state c1 | jq -r .status)\" = running ] && [ \"\$($OCIRUN --root $ROOT state c1 | jq -r .pid)\" != $old ]"
+	wait_for lines_at_least "$W/c1/data/log" $((at_dump + 3))
+	check "the counter went on from $at_dump: no gap, no restart" consecutive "$W/c1/data/log"
+	show_log "$W/c1/data/log"
+	check "exec works in the restored container" bash -c "[ \"\$($OCIRUN --root $ROOT exec c1 cat /data/log | head -n1)\" = 1 ]"
+	check "pause of the restored container" bash -c "$OCIRUN --root $ROOT pause c1 && [ \"\$($OCIRUN --root $ROOT state c1 | jq -r .status)\" = paused ]"
+	check "resume of the restored container" bash -c "$OCIRUN --root $ROOT resume c1 && [ \"\$($OCIRUN --root $ROOT state c1 | jq -r .status)\" = running ]"
+	newpid=$(pid_of c1)
+	check "kill and delete of the restored container" bash -c "$OCIRUN --root $ROOT kill c1 KILL && $OCIRUN --root $ROOT delete -f c1 && ! kill -0 $newpid 2>/dev/null && ! $OCIRUN --root $ROOT state c1 2>/dev/null"
+	cd /
+else
+	not_ok "run the counter c1: $(cat "$W/c1/run.err")"
+fi
+
+# ---- restore under a new ID -------------------------------------------------------------
+make_counter c2
+if run_counter c2; then
+	(cd "$W/c2" && rt checkpoint --image-path "$W/c2/image" c2 2>"$W/c2/ckpt.err") ||
+		echo "#   $(cat "$W/c2/ckpt.err")"
+	at_dump=$(wc -l <"$W/c2/data/log")
+	if (cd "$W/c2" && rt restore -d --image-path "$W/c2/image" c2-renamed </dev/null >/dev/null 2>"$W/c2/rst.err"); then
+		ok "restore under a new ID"
+	else
+		not_ok "restore under a new ID: $(cat "$W/c2/rst.err")"
+		quote_criu_log "$W/c2/image/restore.log"
+	fi
+	check "state of the new ID says running; the old ID is unknown" \
+		bash -c "[ \"\$($OCIRUN --root $ROOT state c2-renamed | jq -r .status)\" = running ] && ! $OCIRUN --root $ROOT state c2 2>/dev/null"
+	wait_for lines_at_least "$W/c2/data/log" $((at_dump + 3))
+	check "the counter under the new ID went on: no gap, no restart" consecutive "$W/c2/data/log"
+	rt delete -f c2-renamed
+else
+	not_ok "run the counter c2: $(cat "$W/c2/run.err")"
+fi
+
+# ---- --leave-running ----------------------------------------------------------------------
+make_counter c3
+if run_counter c3; then
+	old=$(pid_of c3)
+	check "checkpoint --leave-running" bash -c "cd $W/c3 && $OCIRUN --root $ROOT checkpoint --leave-running --image-path $W/c3/image c3"
+	at_dump=$(wc -l <"$W/c3/data/log")
+	check "after --leave-running the container runs on with the same pid" \
+		bash -c "[ \"\$($OCIRUN --root $ROOT state c3 | jq -r .status)\" = running ] && [ \"\$($OCIRUN --root $ROOT state c3 | jq -r .pid)\" = $old ]"
+	check "and its counter goes on" wait_for lines_at_least "$W/c3/data/log" $((at_dump + 3))
+	rt delete -f c3
+	last=$(wc -l <"$W/c3/data/log")
+	check "its image restores as another container" bash -c "cd $W/c3 && $OCIRUN --root $ROOT restore -d --image-path $W/c3/image c3-copy </dev/null >/dev/null"
+	# The copy counts on from the value in the image, which the original had passed.
+	wait_for lines_at_least "$W/c3/data/log" $((last + 2))
+	check "the copy counts on from the checkpoint's value (a number the original already wrote)" \
+		bash -c "v=\$(sed -n $((last + 1))p $W/c3/data/log); [ -n \"\$v\" ] && [ \"\$v\" -le $last ] && [ \"\$v\" -gt 1 ]"
+	rt delete -f c3-copy
+else
+	not_ok "run the counter c3: $(cat "$W/c3/run.err")"
+fi
+
+# ---- a paused container ---------------------------------------------------------------------
+make_counter c4
+if run_counter c4; then
+	rt pause c4
+	at_pause=$(wc -l <"$W/c4/data/log")
+	if (cd "$W/c4" && rt checkpoint --image-path "$W/c4/image" c4 2>"$W/c4/ckpt.err"); then
+		ok "checkpoint of a paused container"
+	else
+		not_ok "checkpoint of a paused container: $(cat "$W/c4/ckpt.err")"
+		quote_criu_log "$W/c4/image/dump.log"
+	fi
+	check "the paused counter did not move meanwhile" [ "$(wc -l <"$W/c4/data/log")" -eq "$at_pause" ]
+	check "restore of the paused container's image" bash -c "cd $W/c4 && $OCIRUN --root $ROOT restore -d --image-path $W/c4/image c4 </dev/null >/dev/null"
+	echo "#   status after restore: $(status_of c4)"
+	[ "$(status_of c4)" = paused ] && rt resume c4
+	wait_for lines_at_least "$W/c4/data/log" $((at_pause + 3))
+	check "the restored counter goes on from where it was paused" consecutive "$W/c4/data/log"
+	rt delete -f c4
+else
+	not_ok "run the counter c4: $(cat "$W/c4/run.err")"
+fi
+
+# ---- a container with a terminal ----------------------------------------------------------
+receiver=$SRC_ROOT/tests/integration/console-receiver.py
+make_counter c5 '.process.terminal = true | .process.args[2] = "i=0; while :; do i=$((i+1)); echo $i >> /data/log; echo tick $i; sleep 0.2; done"'
+python3 "$receiver" "$W/c5/sock1" "$W/c5/report1" </dev/null >/dev/null 2>&1 &
+rcv1=$!
+wait_for test -S "$W/c5/sock1"
+if (cd "$W/c5" && rt run -d --console-socket "$W/c5/sock1" c5 </dev/null >/dev/null 2>"$W/c5/run.err") &&
+	wait_for lines_at_least "$W/c5/data/log" 3; then
+	if (cd "$W/c5" && rt checkpoint --shell-job --image-path "$W/c5/image" c5 2>"$W/c5/ckpt.err"); then
+		ok "checkpoint --shell-job of a container with a terminal"
+	else
+		not_ok "checkpoint --shell-job of a container with a terminal: $(cat "$W/c5/ckpt.err")"
+		quote_criu_log "$W/c5/image/dump.log"
+	fi
+	at_dump=$(wc -l <"$W/c5/data/log")
+	python3 "$receiver" "$W/c5/sock2" "$W/c5/report2" </dev/null >/dev/null 2>&1 &
+	rcv2=$!
+	wait_for test -S "$W/c5/sock2"
+	if (cd "$W/c5" && rt restore -d --shell-job --console-socket "$W/c5/sock2" --image-path "$W/c5/image" c5 </dev/null >/dev/null 2>"$W/c5/rst.err"); then
+		ok "restore --shell-job --console-socket"
+	else
+		not_ok "restore --shell-job --console-socket: $(cat "$W/c5/rst.err")"
+		quote_criu_log "$W/c5/image/restore.log"
+	fi
+	wait_for lines_at_least "$W/c5/data/log" $((at_dump + 3))
+	check "the terminal counter went on: no gap, no restart" consecutive "$W/c5/data/log"
+	rt delete -f c5
+	wait "$rcv2" 2>/dev/null
+	check "the new pty master reached the console socket and carries the ticks after the restore" \
+		bash -c "jq -e '.fds == 1 and .isatty and (.output | test(\"tick $((at_dump + 2))\"))' $W/c5/report2 >/dev/null"
+	echo "#   report: $(head -c 300 "$W/c5/report2" 2>/dev/null)"
+else
+	not_ok "run the terminal counter c5: $(cat "$W/c5/run.err")"
+fi
+kill "$rcv1" 2>/dev/null
+
+# ---- a tcp listener ---------------------------------------------------------------------------
+make_counter c6 '.process.args = ["sh", "-c", "echo up >> /data/log; while :; do echo hello-$(cat /data/log | wc -l) | nc -l -p 8080 >/dev/null; echo served >> /data/log; done"]'
+if (cd "$W/c6" && rt run -d c6 </dev/null >/dev/null 2>"$W/c6/run.err") && wait_for lines_at_least "$W/c6/data/log" 1; then
+	wait_for bash -c "grep -q ':1F90 00000000:0000 0A' /proc/$(pid_of c6)/net/tcp"
+	if (cd "$W/c6" && rt checkpoint --tcp-established --image-path "$W/c6/image" c6 2>"$W/c6/ckpt.err"); then
+		ok "checkpoint --tcp-established of a tcp listener"
+	else
+		not_ok "checkpoint --tcp-established of a tcp listener: $(cat "$W/c6/ckpt.err")"
+		quote_criu_log "$W/c6/image/dump.log"
+	fi
+	check "restore --tcp-established of the listener" bash -c "cd $W/c6 && $OCIRUN --root $ROOT restore -d --tcp-established --image-path $W/c6/image c6 </dev/null >/dev/null"
+	check "the restored listener listens on :8080 in the container's network namespace" \
+		grep -q ':1F90 00000000:0000 0A' "/proc/$(pid_of c6)/net/tcp"
+	reply=$(rt exec c6 nc 127.0.0.1 8080 </dev/null 2>&1)
+	check "a connection to the restored listener is served (\"$reply\")" [ "$reply" = hello-1 ]
+	rt delete -f c6
+else
+	not_ok "run the listener c6: $(cat "$W/c6/run.err")"
+fi
+
+# ---- a failing checkpoint leaves the container running ------------------------------------
+make_counter c7 '.process.terminal = true'
+python3 "$receiver" "$W/c7/sock" "$W/c7/report" </dev/null >/dev/null 2>&1 &
+rcv=$!
+wait_for test -S "$W/c7/sock"
+if (cd "$W/c7" && rt run -d --console-socket "$W/c7/sock" c7 </dev/null >/dev/null 2>"$W/c7/run.err") &&
+	wait_for lines_at_least "$W/c7/data/log" 3; then
+	old=$(pid_of c7)
+	# Without --shell-job CRIU refuses a session whose terminal is outside the container.
+	if (cd "$W/c7" && rt checkpoint --image-path "$W/c7/image" c7 2>"$W/c7/ckpt.err"); then
+		echo "#   (CRIU dumped it anyway)"
+		ok "a checkpoint that fails is reported # SKIP CRIU accepted this terminal without --shell-job"
+	else
+		check "a failed checkpoint exits non-zero and says why: $(head -c 200 "$W/c7/ckpt.err")" grep -q 'criu' "$W/c7/ckpt.err"
+		check "after the failed checkpoint the container runs on, same pid, counter moving" \
+			bash -c "[ \"\$($OCIRUN --root $ROOT state c7 | jq -r .status)\" = running ] && [ \"\$($OCIRUN --root $ROOT state c7 | jq -r .pid)\" = $old ] && l=\$(wc -l < $W/c7/data/log) && sleep 1 && [ \"\$(wc -l < $W/c7/data/log)\" -gt \$l ]"
+	fi
+	rt delete -f c7
+else
+	not_ok "run the terminal container c7: $(cat "$W/c7/run.err")"
+fi
+kill "$rcv" 2>/dev/null
+
+check "nothing left in the state root" bash -c "[ -z \"\$(ls $ROOT)\" ]"
+finish
