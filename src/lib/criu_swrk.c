@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "criu_swrk.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -124,12 +125,20 @@ static void first_log_error(const struct criu_call *call, char *out, size_t len)
 
 static int criu_failed(const struct criu_call *call, const CriuResp *resp, ocirun_error *err)
 {
-  char first[512];
+  char why[512];
+  char type[32];
+  size_t i;
 
-  first_log_error(call, first, sizeof(first));
-  error_set(err, resp->has_cr_errno ? resp->cr_errno : 0, "criu %s failed%s%s%s%s",
-            req_type_name(resp->type), resp->cr_errmsg ? ": " : "",
-            resp->cr_errmsg ? resp->cr_errmsg : "", first[0] ? ": " : "", first);
+  /* CRIU's own message when it sent one, else the first error line of its log. */
+  if (resp->cr_errmsg && resp->cr_errmsg[0])
+    snprintf(why, sizeof(why), "%s", resp->cr_errmsg);
+  else
+    first_log_error(call, why, sizeof(why));
+  why[strcspn(why, "\n")] = '\0';
+  snprintf(type, sizeof(type), "%s", req_type_name(resp->type));
+  for (i = 0; type[i]; i++)
+    type[i] = (char)(type[i] == '_' ? '-' : tolower((unsigned char)type[i]));
+  error_set(err, 0, "criu %s failed%s%s", type, why[0] ? ": " : "", why);
   if (call->log_dir)
     snprintf(err->msg + strlen(err->msg), sizeof(err->msg) - strlen(err->msg), " (log: %s/%s)",
              call->log_dir, call->log_file ? call->log_file : "");

@@ -32,8 +32,9 @@ check() {
 	shift
 	if "$@"; then ok "$what"; else not_ok "$what"; fi
 }
+# Every call is bounded: a hung runtime or criu fails its test instead of the whole lane.
 rt() {
-	"$OCIRUN" --root "$ROOT" "$@"
+	timeout -k 5 90 "$OCIRUN" --root "$ROOT" --log "$W/ocirun.log" --debug "$@"
 }
 status_of() {
 	rt state "$1" 2>/dev/null | jq -r .status
@@ -41,9 +42,15 @@ status_of() {
 pid_of() {
 	rt state "$1" 2>/dev/null | jq -r .pid
 }
+# With VM_SWITCH_ROOT=1 this script is the VM's PID 1: it powers the VM off when done.
 finish() {
 	echo "1..$n"
 	echo "VM-TAP-END"
+	if [ $$ -eq 1 ]; then
+		sync
+		echo o >/proc/sysrq-trigger
+		sleep 30
+	fi
 	exit $((failed > 0))
 }
 # wait_for CMD...: until CMD succeeds (tries for about 30 s; a slow TCG guest needs time).
