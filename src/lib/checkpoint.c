@@ -19,6 +19,7 @@
 #include "container.h"
 #include "criu_common.h"
 #include "log.h"
+#include "mounts.h"
 #include "state.h"
 #include "utils.h"
 
@@ -67,8 +68,10 @@ static void add_external_mounts(struct criu_request *r, const oci_config *config
   const oci_linux *l = config->linux;
 
   for (size_t i = 0; i < config->mounts_len; i++)
-    if (criu_is_bind_mount(config->mounts[i]))
-      criu_add_ext_mount(r, config->mounts[i]->destination, config->mounts[i]->destination);
+    if (criu_is_bind_mount(config->mounts[i])) {
+      autofree char *dest = mount_clean_path(config->mounts[i]->destination);
+      criu_add_ext_mount(r, dest, dest);
+    }
   /* A masked file is the host's /dev/null bound over it; a masked directory is a tmpfs,
    * which CRIU dumps itself. */
   for (size_t i = 0; l && i < l->maskedPaths_len; i++) {

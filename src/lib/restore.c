@@ -25,6 +25,7 @@
 #include "hooks.h"
 #include "json.h"
 #include "log.h"
+#include "mounts.h"
 #include "net.h"
 #include "pathres.h"
 #include "state.h"

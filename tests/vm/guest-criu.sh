@@ -90,9 +90,14 @@ make_counter() {
 		| .mounts += [{"destination": "/data", "type": "bind", "source": $data, "options": ["rbind", "rw"]}]' \
 		"$W/template/config.json" | jq "$filter" >"$b/config.json"
 }
+# The container's stdio is /dev/null: a file of the host outside the container's mounts is
+# something CRIU cannot dump. ocirun's own errors go to --log ($W/ocirun.log).
 run_counter() {
-	(cd "$W/$1" && rt run -d "$1" </dev/null >/dev/null 2>"$W/$1/run.err") &&
+	(cd "$W/$1" && rt run -d "$1" </dev/null >/dev/null 2>&1) &&
 		wait_for lines_at_least "$W/$1/data/log" 3
+}
+last_error() {
+	grep '"level":"error"\|level=error\|error' "$W/ocirun.log" 2>/dev/null | tail -n1
 }
 
 echo "VM-TAP-BEGIN"
@@ -136,10 +141,10 @@ if run_counter c1; then
 	check "after checkpoint the container is gone (state fails) and its init is dead" \
 		bash -c "! $OCIRUN --root $ROOT state c1 >/dev/null 2>&1 && ! kill -0 $old 2>/dev/null"
 	at_dump=$(wc -l <"$W/c1/data/log")
-	if rt restore -d --image-path "$W/c1/image" --work-path "$W/c1/work" c1 </dev/null >/dev/null 2>"$W/c1/rst.err"; then
+	if rt restore -d --image-path "$W/c1/image" --work-path "$W/c1/work" c1 </dev/null >/dev/null 2>&1; then
 		ok "restore of the counter"
 	else
-		not_ok "restore of the counter: $(cat "$W/c1/rst.err")"
+		not_ok "restore of the counter: $(last_error)"
 		quote_criu_log "$W/c1/work/restore.log"
 	fi
 	check "the restored container is running with a new pid" \
@@ -154,7 +159,7 @@ if run_counter c1; then
 	check "kill and delete of the restored container" bash -c "$OCIRUN --root $ROOT kill c1 KILL && $OCIRUN --root $ROOT delete -f c1 && ! kill -0 $newpid 2>/dev/null && ! $OCIRUN --root $ROOT state c1 2>/dev/null"
 	cd /
 else
-	not_ok "run the counter c1: $(cat "$W/c1/run.err")"
+	not_ok "run the counter c1: $(last_error)"
 fi
 
 # ---- restore under a new ID -------------------------------------------------------------
@@ -163,10 +168,10 @@ if run_counter c2; then
 	(cd "$W/c2" && rt checkpoint --image-path "$W/c2/image" c2 2>"$W/c2/ckpt.err") ||
 		echo "#   $(cat "$W/c2/ckpt.err")"
 	at_dump=$(wc -l <"$W/c2/data/log")
-	if (cd "$W/c2" && rt restore -d --image-path "$W/c2/image" c2-renamed </dev/null >/dev/null 2>"$W/c2/rst.err"); then
+	if (cd "$W/c2" && rt restore -d --image-path "$W/c2/image" c2-renamed </dev/null >/dev/null 2>&1); then
 		ok "restore under a new ID"
 	else
-		not_ok "restore under a new ID: $(cat "$W/c2/rst.err")"
+		not_ok "restore under a new ID: $(last_error)"
 		quote_criu_log "$W/c2/image/restore.log"
 	fi
 	check "state of the new ID says running; the old ID is unknown" \
@@ -175,7 +180,7 @@ if run_counter c2; then
 	check "the counter under the new ID went on: no gap, no restart" consecutive "$W/c2/data/log"
 	rt delete -f c2-renamed
 else
-	not_ok "run the counter c2: $(cat "$W/c2/run.err")"
+	not_ok "run the counter c2: $(last_error)"
 fi
 
 # ---- --leave-running ----------------------------------------------------------------------
@@ -196,7 +201,7 @@ if run_counter c3; then
 		bash -c "v=\$(sed -n $((last + 1))p $W/c3/data/log); [ -n \"\$v\" ] && [ \"\$v\" -le $last ] && [ \"\$v\" -gt 1 ]"
 	rt delete -f c3-copy
 else
-	not_ok "run the counter c3: $(cat "$W/c3/run.err")"
+	not_ok "run the counter c3: $(last_error)"
 fi
 
 # ---- a paused container ---------------------------------------------------------------------
@@ -218,7 +223,7 @@ if run_counter c4; then
 	check "the restored counter goes on from where it was paused" consecutive "$W/c4/data/log"
 	rt delete -f c4
 else
-	not_ok "run the counter c4: $(cat "$W/c4/run.err")"
+	not_ok "run the counter c4: $(last_error)"
 fi
 
 # ---- a container with a terminal ----------------------------------------------------------
@@ -227,7 +232,7 @@ make_counter c5 '.process.terminal = true | .process.args[2] = "i=0; while :; do
 python3 "$receiver" "$W/c5/sock1" "$W/c5/report1" </dev/null >/dev/null 2>&1 &
 rcv1=$!
 wait_for test -S "$W/c5/sock1"
-if (cd "$W/c5" && rt run -d --console-socket "$W/c5/sock1" c5 </dev/null >/dev/null 2>"$W/c5/run.err") &&
+if (cd "$W/c5" && rt run -d --console-socket "$W/c5/sock1" c5 </dev/null >/dev/null 2>&1) &&
 	wait_for lines_at_least "$W/c5/data/log" 3; then
 	if (cd "$W/c5" && rt checkpoint --shell-job --image-path "$W/c5/image" c5 2>"$W/c5/ckpt.err"); then
 		ok "checkpoint --shell-job of a container with a terminal"
@@ -239,10 +244,10 @@ if (cd "$W/c5" && rt run -d --console-socket "$W/c5/sock1" c5 </dev/null >/dev/n
 	python3 "$receiver" "$W/c5/sock2" "$W/c5/report2" </dev/null >/dev/null 2>&1 &
 	rcv2=$!
 	wait_for test -S "$W/c5/sock2"
-	if (cd "$W/c5" && rt restore -d --shell-job --console-socket "$W/c5/sock2" --image-path "$W/c5/image" c5 </dev/null >/dev/null 2>"$W/c5/rst.err"); then
+	if (cd "$W/c5" && rt restore -d --shell-job --console-socket "$W/c5/sock2" --image-path "$W/c5/image" c5 </dev/null >/dev/null 2>&1); then
 		ok "restore --shell-job --console-socket"
 	else
-		not_ok "restore --shell-job --console-socket: $(cat "$W/c5/rst.err")"
+		not_ok "restore --shell-job --console-socket: $(last_error)"
 		quote_criu_log "$W/c5/image/restore.log"
 	fi
 	wait_for lines_at_least "$W/c5/data/log" $((at_dump + 3))
@@ -253,13 +258,13 @@ if (cd "$W/c5" && rt run -d --console-socket "$W/c5/sock1" c5 </dev/null >/dev/n
 		bash -c "jq -e '.fds == 1 and .isatty and (.output | test(\"tick $((at_dump + 2))\"))' $W/c5/report2 >/dev/null"
 	echo "#   report: $(head -c 300 "$W/c5/report2" 2>/dev/null)"
 else
-	not_ok "run the terminal counter c5: $(cat "$W/c5/run.err")"
+	not_ok "run the terminal counter c5: $(last_error)"
 fi
 kill "$rcv1" 2>/dev/null
 
 # ---- a tcp listener ---------------------------------------------------------------------------
 make_counter c6 '.process.args = ["sh", "-c", "echo up >> /data/log; while :; do echo hello-$(cat /data/log | wc -l) | nc -l -p 8080 >/dev/null; echo served >> /data/log; done"]'
-if (cd "$W/c6" && rt run -d c6 </dev/null >/dev/null 2>"$W/c6/run.err") && wait_for lines_at_least "$W/c6/data/log" 1; then
+if (cd "$W/c6" && rt run -d c6 </dev/null >/dev/null 2>&1) && wait_for lines_at_least "$W/c6/data/log" 1; then
 	wait_for bash -c "grep -q ':1F90 00000000:0000 0A' /proc/$(pid_of c6)/net/tcp"
 	if (cd "$W/c6" && rt checkpoint --tcp-established --image-path "$W/c6/image" c6 2>"$W/c6/ckpt.err"); then
 		ok "checkpoint --tcp-established of a tcp listener"
@@ -274,7 +279,7 @@ if (cd "$W/c6" && rt run -d c6 </dev/null >/dev/null 2>"$W/c6/run.err") && wait_
 	check "a connection to the restored listener is served (\"$reply\")" [ "$reply" = hello-1 ]
 	rt delete -f c6
 else
-	not_ok "run the listener c6: $(cat "$W/c6/run.err")"
+	not_ok "run the listener c6: $(last_error)"
 fi
 
 # ---- a failing checkpoint leaves the container running ------------------------------------
@@ -282,7 +287,7 @@ make_counter c7 '.process.terminal = true'
 python3 "$receiver" "$W/c7/sock" "$W/c7/report" </dev/null >/dev/null 2>&1 &
 rcv=$!
 wait_for test -S "$W/c7/sock"
-if (cd "$W/c7" && rt run -d --console-socket "$W/c7/sock" c7 </dev/null >/dev/null 2>"$W/c7/run.err") &&
+if (cd "$W/c7" && rt run -d --console-socket "$W/c7/sock" c7 </dev/null >/dev/null 2>&1) &&
 	wait_for lines_at_least "$W/c7/data/log" 3; then
 	old=$(pid_of c7)
 	# Without --shell-job CRIU refuses a session whose terminal is outside the container.
@@ -296,7 +301,7 @@ if (cd "$W/c7" && rt run -d --console-socket "$W/c7/sock" c7 </dev/null >/dev/nu
 	fi
 	rt delete -f c7
 else
-	not_ok "run the terminal container c7: $(cat "$W/c7/run.err")"
+	not_ok "run the terminal container c7: $(last_error)"
 fi
 kill "$rcv" 2>/dev/null
 
