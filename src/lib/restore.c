@@ -289,6 +289,7 @@ static int run_prestart_hooks(struct restore_run *rr, pid_t pid, ocirun_error *e
   if (h == NULL || (h->prestart_len == 0 && h->createRuntime_len == 0))
     return 0;
   c->record->pid = pid;
+  c->record->has_pid = true;
   state = container_state_json(c, STATUS_CREATED, false, err);
   if (state == NULL)
     return -1;
@@ -314,7 +315,10 @@ static int on_restore_notify(void *data, const char *script, pid_t pid, int fd, 
     else
       ret = run_prestart_hooks(rr, pid, err);
   } else if (strcmp(script, "post-restore") == 0) {
+    /* The restored init, as create records the one it spawned. */
     rr->pid = pid;
+    rr->t->c->record->pid = pid;
+    rr->t->c->record->has_pid = true;
   } else if (strcmp(script, "orphan-pts-master") == 0) {
     if (fd < 0)
       ret = error_set(err, 0, "criu sent no pty master with orphan-pts-master");
