@@ -5,10 +5,11 @@
 # Debian's CRIU accepts, where the host's newer kernel is refused. Prints TAP between
 # VM-TAP-BEGIN and VM-TAP-END: `criu check` first, then containers made by $OCIRUN that are
 # checkpointed and restored: a counter that goes on from where it stopped (its log has no gap
-# and no restart), the same under a new ID, --leave-running, a paused container, a container
-# with a terminal, one with a tcp listener, and a failed checkpoint that leaves the container
-# running. Every counter appends to a host directory bind-mounted into the container, so the
-# external bind mount is exercised too.
+# and no restart), the same under a new ID, --leave-running, --pre-dump with --parent-path, a
+# foreground restore, a paused container, a container with a terminal, one with a tcp listener,
+# a refused checkpoint that leaves the container running, and Podman's checkpoint/restore.
+# Every counter appends to a host directory bind-mounted into the container, so the external
+# bind mount is exercised too.
 set -u
 
 OCIRUN=${OCIRUN:?}
@@ -73,6 +74,10 @@ consecutive() {
 # namespace listens on PORT.
 listening() {
 	cat "/proc/$1/net/tcp" "/proc/$1/net/tcp6" 2>/dev/null | grep -Eq ":$2 [0-9A-F]+:0000 0A"
+}
+# established PID: PID's network namespace has an established tcp connection.
+established() {
+	cat "/proc/$1/net/tcp" "/proc/$1/net/tcp6" 2>/dev/null | awk '$4 == "01" { found = 1 } END { exit !found }'
 }
 show_log() {
 	echo "#   $1 ($(wc -l <"$1") lines): $(tr '\n' ' ' <"$1" | tail -c 200)"
@@ -212,6 +217,44 @@ else
 	not_ok "run the counter c3: $(last_error)"
 fi
 
+# ---- pre-dump, then a dump on top of it ---------------------------------------------------
+make_counter c8
+if run_counter c8; then
+	check "checkpoint --pre-dump leaves the container running" \
+		bash -c "cd $W/c8 && $OCIRUN --root $ROOT checkpoint --pre-dump --image-path $W/c8/pre c8 && [ \"\$($OCIRUN --root $ROOT state c8 | jq -r .status)\" = running ]"
+	if (cd "$W/c8" && rt checkpoint --image-path "$W/c8/final" --parent-path ../pre c8); then
+		ok "checkpoint --parent-path ../pre (the memory dumped by the pre-dump is not dumped again)"
+	else
+		not_ok "checkpoint --parent-path ../pre: $(last_error)"
+		quote_criu_log "$W/c8/final/dump.log"
+	fi
+	at_dump=$(wc -l <"$W/c8/data/log")
+	check "restore from the image with a parent" bash -c "cd $W/c8 && $OCIRUN --root $ROOT restore -d --image-path $W/c8/final c8 </dev/null >/dev/null"
+	wait_for lines_at_least "$W/c8/data/log" $((at_dump + 3))
+	check "the counter restored from pre-dump + dump went on: no gap, no restart" consecutive "$W/c8/data/log"
+	rt delete -f c8
+else
+	not_ok "run the counter c8: $(last_error)"
+fi
+
+# ---- restore in the foreground ------------------------------------------------------------
+make_counter c9
+if run_counter c9; then
+	(cd "$W/c9" && rt checkpoint --image-path "$W/c9/image" c9)
+	at_dump=$(wc -l <"$W/c9/data/log")
+	(cd "$W/c9" && exec timeout -k 5 120 "$OCIRUN" --root "$ROOT" restore --image-path "$W/c9/image" c9 </dev/null >/dev/null 2>&1) &
+	fg=$!
+	check "a foreground restore runs the container" wait_for lines_at_least "$W/c9/data/log" $((at_dump + 3))
+	rt kill c9 KILL
+	rc=0
+	wait "$fg" || rc=$?
+	check "the foreground restore exits with the container's status (137 after SIGKILL, got $rc) and deletes it" \
+		bash -c "[ $rc -eq 137 ] && ! $OCIRUN --root $ROOT state c9 2>/dev/null"
+	rt delete -f c9 2>/dev/null
+else
+	not_ok "run the counter c9: $(last_error)"
+fi
+
 # ---- a paused container ---------------------------------------------------------------------
 make_counter c4
 if run_counter c4; then
@@ -303,6 +346,7 @@ fi
 make_counter c7 '.process.args[2] = "nc -l -p 9000 >/dev/null & sleep 1; sleep 100000 | nc 127.0.0.1 9000 & i=0; while :; do i=$((i+1)); echo $i >> /data/log; sleep 0.2; done"'
 if run_counter c7; then
 	old=$(pid_of c7)
+	wait_for established "$old"
 	echo "# c7: checkpoint without --tcp-established"
 	if (cd "$W/c7" && rt checkpoint --image-path "$W/c7/image" c7 2>"$W/c7/ckpt.err"); then
 		not_ok "a checkpoint of an established connection without --tcp-established is refused"
@@ -326,7 +370,7 @@ fi
 if command -v podman >/dev/null && command -v conmon >/dev/null; then
 	modprobe overlay 2>/dev/null
 	P=$W/podman
-	mkdir -p "$P/tmp"
+	mkdir -p "$P/tmp" "$P/networks"
 	cat >"$P/storage.conf" <<-EOF
 		[storage]
 		driver = "overlay"
@@ -339,10 +383,14 @@ if command -v podman >/dev/null && command -v conmon >/dev/null; then
 		log_driver = "k8s-file"
 		default_ulimits = ["nofile=1024:1024", "nproc=4096:4096"]
 
+		[network]
+		network_config_dir = "$P/networks"
+
 		[engine]
 		cgroup_manager = "cgroupfs"
 		events_logger = "file"
 		tmp_dir = "$P/tmp"
+		volume_path = "$P/volumes"
 		runtime = "ocirun"
 		runtime_supports_json = ["crun", "runc", "ocirun"]
 
@@ -379,7 +427,7 @@ if command -v podman >/dev/null && command -v conmon >/dev/null; then
 		check "podman exec in the restored container" bash -c "[ \"\$(timeout 60 podman exec pc1 echo hi)\" = hi ]"
 		pm rm -f -t 0 pc1 >/dev/null 2>&1
 	else
-		not_ok "podman run with ocirun: $(cat "$P/import.log" "$P/run.log" | tail -n3 | tr '\n' ' ')"
+		not_ok "podman run with ocirun: $(cat "$P/import.log" "$P/run.log" 2>/dev/null | tail -n3 | tr '\n' ' ')"
 	fi
 	pm rm -af -t 0 >/dev/null 2>&1
 	unset CONTAINERS_CONF CONTAINERS_STORAGE_CONF
