@@ -36,6 +36,13 @@ static void exec_criu(const struct criu_call *call, int service)
       _exit(127);
   for (int i = 0; i < n; i++)
     close(high[i]);
+  /* After answering a pre-dump, criu waits for the next request of an iterative migration
+   * on the same connection and complains on stderr when it is closed instead. */
+  if (call->req->type == CRIU_REQ_TYPE__PRE_DUMP) {
+    int null = open("/dev/null", O_WRONLY);
+    if (null >= 0 && (dup2(null, STDOUT_FILENO) < 0 || dup2(null, STDERR_FILENO) < 0))
+      _exit(127);
+  }
   signal(SIGPIPE, SIG_DFL);
   execlp(criu, criu, "swrk", "3", (char *)NULL);
   dprintf(STDERR_FILENO, "ocirun: exec %s: %s\n", criu, strerror(errno));

@@ -343,7 +343,7 @@ fi
 
 # ---- a failing checkpoint leaves the container running ------------------------------------
 # An established tcp connection (inside the container) without --tcp-established: CRIU refuses.
-make_counter c7 '.process.args[2] = "nc -l -p 9000 >/dev/null & sleep 1; sleep 100000 | nc 127.0.0.1 9000 & i=0; while :; do i=$((i+1)); echo $i >> /data/log; sleep 0.2; done"'
+make_counter c7 '.process.args[2] = "sleep 100000 | nc -l -p 9000 >/dev/null & sleep 1; sleep 100000 | nc 127.0.0.1 9000 & i=0; while :; do i=$((i+1)); echo $i >> /data/log; sleep 0.2; done"'
 if run_counter c7; then
 	old=$(pid_of c7)
 	wait_for established "$old"
@@ -391,13 +391,15 @@ if command -v podman >/dev/null && command -v conmon >/dev/null; then
 		events_logger = "file"
 		tmp_dir = "$P/tmp"
 		volume_path = "$P/volumes"
+		image_copy_tmp_dir = "$P/tmp"
 		runtime = "ocirun"
 		runtime_supports_json = ["crun", "runc", "ocirun"]
 
 		[engine.runtimes]
 		ocirun = ["$OCIRUN"]
 	EOF
-	export CONTAINERS_CONF=$P/containers.conf CONTAINERS_STORAGE_CONF=$P/storage.conf
+	# /var/tmp is the host's, read-only here: Podman's temporary files go to tmpfs.
+	export CONTAINERS_CONF=$P/containers.conf CONTAINERS_STORAGE_CONF=$P/storage.conf TMPDIR=$P/tmp
 	pm() {
 		timeout -k 5 120 podman "$@"
 	}
@@ -430,7 +432,7 @@ if command -v podman >/dev/null && command -v conmon >/dev/null; then
 		not_ok "podman run with ocirun: $(cat "$P/import.log" "$P/run.log" 2>/dev/null | tail -n3 | tr '\n' ' ')"
 	fi
 	pm rm -af -t 0 >/dev/null 2>&1
-	unset CONTAINERS_CONF CONTAINERS_STORAGE_CONF
+	unset CONTAINERS_CONF CONTAINERS_STORAGE_CONF TMPDIR
 else
 	ok "Podman checkpoint/restore # SKIP podman or conmon not installed"
 fi
