@@ -50,7 +50,7 @@ finish() {
 	if [ $$ -eq 1 ]; then
 		sync
 		echo o >/proc/sysrq-trigger
-		sleep 30
+		sleep 120 # the power-off comes first; PID 1 must not exit (a panic) meanwhile
 	fi
 	exit $((failed > 0))
 }
