@@ -16,6 +16,8 @@ packages=(
 	libyajl-dev libseccomp-dev libcap-dev libmnl-dev
 	# the systemd cgroup driver (sd-bus); optional: without it --systemd-cgroup says so
 	libsystemd-dev
+	# checkpoint/restore: criu ships rpc.proto, protoc-c turns it into C at build time
+	criu protobuf-c-compiler libprotobuf-c-dev
 	# tests
 	bats busybox-static jq iproute2 util-linux procps
 	# rootless.bats: newuidmap/newgidmap, and useradd/userdel for its test users

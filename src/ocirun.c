@@ -14,9 +14,9 @@
 #include "utils.h"
 
 static const struct cli_command *const commands[] = {
-    &cmd_create, &cmd_start,    &cmd_run,   &cmd_state,  &cmd_kill,   &cmd_delete,
-    &cmd_list,   &cmd_ps,       &cmd_pause, &cmd_resume, &cmd_update, &cmd_events,
-    &cmd_spec,   &cmd_features, &cmd_exec,  &cmd_check,
+    &cmd_create, &cmd_start,    &cmd_run,   &cmd_state,  &cmd_kill,       &cmd_delete,
+    &cmd_list,   &cmd_ps,       &cmd_pause, &cmd_resume, &cmd_update,     &cmd_events,
+    &cmd_spec,   &cmd_features, &cmd_exec,  &cmd_check,  &cmd_checkpoint, &cmd_restore,
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
 

@@ -10,7 +10,7 @@ _ocirun_global_valued="--root --log --log-format --rootless --criu"
 _ocirun_global_opts="--root --log --log-format --debug --systemd-cgroup --rootless --criu
   --version -v --help -h"
 _ocirun_commands="create start run state kill delete list ps pause resume update events spec
-  features exec check help"
+  features exec check checkpoint restore help"
 
 # Per-command flags (bool and valued), from each command's cli_option table.
 _ocirun_cmd_opts() {
@@ -32,6 +32,13 @@ _ocirun_cmd_opts() {
     --cpu-rt-period --cpu-rt-runtime --cpuset-cpus --cpuset-mems --kernel-memory
     --kernel-memory-tcp --memory --memory-reservation --memory-swap --pids-limit
     --l3-cache-schema --mem-bw-schema --help -h" ;;
+  checkpoint) echo "--image-path --work-path --parent-path --leave-running --tcp-established
+    --tcp-skip-in-flight --link-remap --ext-unix-sk --shell-job --lazy-pages --status-fd
+    --page-server --file-locks --pre-dump --manage-cgroups-mode --empty-ns --auto-dedup --help -h" ;;
+  restore) echo "--console-socket --image-path --work-path --tcp-established --ext-unix-sk
+    --shell-job --file-locks --manage-cgroups-mode --bundle -b --detach -d --pid-file
+    --no-subreaper --no-pivot --empty-ns --auto-dedup --lazy-pages --parent-path --lsm-profile
+    --lsm-mount-context --help -h" ;;
   start | state | pause | resume | features) echo "--help -h" ;;
   esac
 }
@@ -46,6 +53,10 @@ _ocirun_cmd_valued() {
   list | ps) echo "--format -f" ;;
   check) echo "--bundle -b --format -f" ;;
   spec) echo "--bundle -b" ;;
+  checkpoint) echo "--image-path --work-path --parent-path --status-fd --page-server
+    --manage-cgroups-mode --empty-ns" ;;
+  restore) echo "--console-socket --image-path --work-path --manage-cgroups-mode --bundle -b
+    --pid-file --empty-ns --parent-path --lsm-profile --lsm-mount-context" ;;
   update) echo "--resources -r --blkio-weight --cpu-period --cpu-quota --cpu-share --cpu-shares
     --cpu-rt-period --cpu-rt-runtime --cpuset-cpus --cpuset-mems --kernel-memory
     --kernel-memory-tcp --memory --memory-reservation --memory-swap --pids-limit
@@ -122,7 +133,12 @@ _ocirun() {
 
   # Values of the command's own flags.
   case "$prev" in
-  --bundle | -b | --cwd) COMPREPLY=($(compgen -d -- "$cur")); return 0 ;;
+  --bundle | -b | --cwd | --image-path | --work-path | --parent-path)
+    COMPREPLY=($(compgen -d -- "$cur"))
+    return 0
+    ;;
+  --manage-cgroups-mode) COMPREPLY=($(compgen -W "soft full strict ignore" -- "$cur")); return 0 ;;
+  --empty-ns) COMPREPLY=($(compgen -W "network" -- "$cur")); return 0 ;;
   --console-socket | --pid-file | --process | -p | --resources | -r)
     if [[ $cmd != list && $cmd != ps ]] || [[ $prev != -p ]]; then
       COMPREPLY=($(compgen -f -- "$cur"))
@@ -159,7 +175,7 @@ _ocirun() {
   done
 
   case "$cmd" in
-  start | state | delete | ps | pause | resume | update | events | exec)
+  start | state | delete | ps | pause | resume | update | events | exec | checkpoint)
     ((npos == 0)) && COMPREPLY=($(compgen -W "$(_ocirun_ids "$root")" -- "$cur"))
     ;;
   kill)

@@ -54,6 +54,6 @@ int cli_parse_args(const struct cli_command *cmd, const struct cli_option *opts,
 
 extern const struct cli_command cmd_create, cmd_start, cmd_run, cmd_state, cmd_kill, cmd_delete,
     cmd_list, cmd_ps, cmd_pause, cmd_resume, cmd_update, cmd_events, cmd_spec, cmd_features,
-    cmd_exec, cmd_check;
+    cmd_exec, cmd_check, cmd_checkpoint, cmd_restore;
 
 #endif

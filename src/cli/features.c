@@ -115,6 +115,21 @@ static void fill_mount_options(oci_features *f)
   f->mountOptions_len = n;
 }
 
+/* runc's key: clients read it to know that checkpoint and restore are built in. */
+static void fill_annotations(oci_features *f)
+{
+#if HAVE_CRIU
+  f->annotations = xcalloc(1, sizeof(*f->annotations));
+  f->annotations->keys = xcalloc(1, sizeof(char *));
+  f->annotations->values = xcalloc(1, sizeof(char *));
+  f->annotations->keys[0] = xstrdup("org.opencontainers.runc.checkpoint.enabled");
+  f->annotations->values[0] = xstrdup("true");
+  f->annotations->len = 1;
+#else
+  (void)f;
+#endif
+}
+
 static int run_features(const struct cli_command *cmd, const struct global_options *g, int argc,
                         char **argv)
 {
@@ -141,6 +156,7 @@ static int run_features(const struct cli_command *cmd, const struct global_optio
   fill_seccomp(f->linux);
   fill_lsm(f->linux);
   fill_not_supported(f->linux);
+  fill_annotations(f);
   json = oci_features_serialize(f, &errmsg);
   oci_features_free(f);
   if (json == NULL)

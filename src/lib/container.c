@@ -17,6 +17,7 @@
 #include "bootstrap.h"
 #include "bundle.h"
 #include "cgroup/cgroup.h"
+#include "criu.h"
 #include "hooks.h"
 #include "id.h"
 #include "idmapped.h"
@@ -208,6 +209,21 @@ static int prepare_seccomp(const oci_config *config, int rootfd, struct seccomp_
   return seccomp_program_make(s, cache, out, err);
 }
 
+/* exec.fifo, which the init blocks on until `start`, and the init's handle on it. */
+static int make_exec_fifo(const char *id, struct create_resources *r, ocirun_error *err)
+{
+  /* 0622: the init may have dropped to an unprivileged uid by the time it opens it. */
+  if (mkfifoat(r->c.dirfd, FIFO_FILE, 0622) < 0)
+    return error_set(err, errno, "create exec fifo");
+  fchmodat(r->c.dirfd, FIFO_FILE, 0622, 0);
+  /* A second handle on the state directory for the init: O_PATH, so it does not share the
+   * flock, and it opens exec.fifo by name even where the container has no /proc. */
+  r->fifo_dirfd = openat(r->rootfd, id, O_PATH | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+  if (r->fifo_dirfd < 0)
+    return error_set(err, errno, "open state directory");
+  return 0;
+}
+
 /* The state directory, exec.fifo, the console connection: things to undo on failure. */
 static int acquire_create(const struct create_options *opts, struct create_resources *r,
                           ocirun_error *err)
@@ -228,15 +244,9 @@ static int acquire_create(const struct create_options *opts, struct create_resou
   r->c.record->cgroup = cgroup_to_record(r->cgroup);
   if (write_file_atomic(r->c.dirfd, CONFIG_COPY, r->b.raw, strlen(r->b.raw), 0600, err) < 0)
     return -1;
-  /* 0622: the init may have dropped to an unprivileged uid by the time it opens it. */
-  if (mkfifoat(r->c.dirfd, FIFO_FILE, 0622) < 0)
-    return error_set(err, errno, "create exec fifo");
-  fchmodat(r->c.dirfd, FIFO_FILE, 0622, 0);
-  /* A second handle on the state directory for the init: O_PATH, so it does not share the
-   * flock, and it opens exec.fifo by name even where the container has no /proc. */
-  r->fifo_dirfd = openat(r->rootfd, opts->id, O_PATH | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
-  if (r->fifo_dirfd < 0)
-    return error_set(err, errno, "open state directory");
+  /* A restored container is running, not waiting to be started: no exec.fifo. */
+  if (!opts->restore && make_exec_fifo(opts->id, r, err) < 0)
+    return -1;
   if (!(r->config->process->terminal)) {
     /* no terminal: nothing to connect */
   } else if (opts->console_fd >= 0) {
@@ -250,6 +260,25 @@ static int acquire_create(const struct create_options *opts, struct create_resou
   }
   r->devnull = open("/dev/null", O_PATH | O_CLOEXEC);
   return prepare_seccomp(r->config, r->rootfd, &r->seccomp, err);
+}
+
+static int restore_spawn(const struct create_options *opts, struct create_resources *r, pid_t *pid,
+                         ocirun_error *err)
+{
+#if HAVE_CRIU
+  struct restore_target t = {.config = r->config,
+                             .c = &r->c,
+                             .cgroup = r->cgroup,
+                             .bundle = r->b.dir,
+                             .rootfs = r->b.rootfs,
+                             .console_sock = r->console_sock};
+  return criu_restore(opts->restore, &t, pid, err);
+#else
+  (void)opts;
+  (void)r;
+  (void)pid;
+  return error_set(err, 0, "restore: ocirun was built without CRIU support");
+#endif
 }
 
 int container_create(const struct create_options *opts, pid_t *pid, ocirun_error *err)
@@ -283,7 +312,7 @@ int container_create(const struct create_options *opts, pid_t *pid, ocirun_error
   if (idmapped_prepare(r.config, r.b.dir, &idmapped_trees, err) < 0)
     goto out;
   args.idmapped_trees = idmapped_trees;
-  if (bootstrap_spawn(&args, pid, err) < 0)
+  if (opts->restore ? restore_spawn(opts, &r, pid, err) < 0 : bootstrap_spawn(&args, pid, err) < 0)
     goto out;
   log_debug("create %s: init %d ready", opts->id, (int)*pid);
   r.c.record->initStartTime = process_start_time(*pid, NULL);

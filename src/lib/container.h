@@ -23,6 +23,9 @@ struct create_options {
   bool detached;         /* false only for `run` in the foreground */
   bool init;             /* --init: ocirun-init as PID 1 (an ocirun extension) */
   const char *init_path; /* --init-path: which init; NULL: look for ocirun-init */
+  /* `restore`: CRIU rebuilds the processes from a checkpoint image instead of a new init
+   * being spawned (criu.h); NULL for create and run. */
+  const struct criu_options *restore;
 };
 
 /* Sets up the container and leaves its init blocked on exec.fifo; the init's host pid is

@@ -20,7 +20,9 @@
 # bats suite in the guest), VM_LOG (where the console log goes; default a temp file), VM_GUEST
 # (the name of the script in tests/vm that the guest runs, default guest-cgroup2.sh; other lanes
 # pass their own),
-# VM_APPEND (more kernel arguments).
+# VM_APPEND (more kernel arguments), VM_SWITCH_ROOT (1: the host root becomes the VM's root with
+# switch_root, the guest script being PID 1 and powering off itself, instead of a chroot, for
+# what needs its root to be the root of its mount namespace, as CRIU does).
 set -u
 
 # shellcheck source=vm-common.sh
@@ -50,6 +52,11 @@ mount -t tmpfs tmpfs /host/dev/shm
 mount -t tmpfs tmpfs /host/tmp
 mount -t tmpfs tmpfs /host/run
 mount -t cgroup2 cgroup2 /host/sys/fs/cgroup
+if [ "${VM_SWITCH_ROOT:-0}" = 1 ]; then
+	exec switch_root /host /usr/bin/env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
+		HOME=/root TERM=dumb OCIRUN="$ocirun" BUILD_ROOT="$build_root" SRC_ROOT="$src_root" \
+		/bin/bash "$guest_script"
+fi
 chroot /host /usr/bin/env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
 	HOME=/root TERM=dumb OCIRUN="$ocirun" BUILD_ROOT="$build_root" SRC_ROOT="$src_root" \
 	VM_BATS="${VM_BATS:-1}" VM_BATS_FILTER="${VM_BATS_FILTER:-}" /bin/bash "$guest_script"
