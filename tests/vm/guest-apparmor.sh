@@ -13,28 +13,8 @@ OCIRUN=${OCIRUN:?}
 SRC_ROOT=${SRC_ROOT:?}
 ROOT=/run/ocirun-vm-aa
 W=/tmp/vm-aa
-n=0
-failed=0
+. "$(dirname "${BASH_SOURCE[0]}")/guest-tap.sh"
 
-ok() {
-	n=$((n + 1))
-	echo "ok $n - $*"
-}
-not_ok() {
-	n=$((n + 1))
-	failed=$((failed + 1))
-	echo "not ok $n - $*"
-}
-skip() {
-	n=$((n + 1))
-	echo "ok $n - $1 # SKIP $2"
-}
-# check DESCRIPTION CMD...: one TAP line for CMD's status.
-check() {
-	local what=$1
-	shift
-	if "$@"; then ok "$what"; else not_ok "$what"; fi
-}
 # same GOT WANT: GOT is WANT (both shown when not).
 same() {
 	[ "$1" = "$2" ] && return 0

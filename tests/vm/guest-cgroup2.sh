@@ -13,36 +13,8 @@ BUILD_ROOT=${BUILD_ROOT:-}
 SRC_ROOT=${SRC_ROOT:?}
 ROOT=/run/ocirun-vm
 CG=/sys/fs/cgroup
-n=0
-failed=0
+. "$(dirname "${BASH_SOURCE[0]}")/guest-tap.sh"
 
-ok() {
-	n=$((n + 1))
-	echo "ok $n - $*"
-}
-not_ok() {
-	n=$((n + 1))
-	failed=$((failed + 1))
-	echo "not ok $n - $*"
-}
-skip() {
-	n=$((n + 1))
-	echo "ok $n - $1 # SKIP $2"
-}
-# check DESCRIPTION CMD...: one TAP line for CMD's status.
-check() {
-	local what=$1
-	shift
-	if "$@"; then ok "$what"; else not_ok "$what"; fi
-}
-# is FILE WANT: FILE's first line is WANT (shown when not).
-is() {
-	local got
-	got=$(head -n1 "$1" 2>&1)
-	[ "$got" = "$2" ] && return 0
-	echo "#   $1: '$got', want '$2'"
-	return 1
-}
 rt() {
 	"$OCIRUN" --root "$ROOT" "$@"
 }

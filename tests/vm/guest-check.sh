@@ -12,23 +12,8 @@ OCIRUN=${OCIRUN:?}
 SRC_ROOT=${SRC_ROOT:?}
 ROOT=/run/ocirun-vm-check
 CG=/sys/fs/cgroup
-n=0
-failed=0
+. "$(dirname "${BASH_SOURCE[0]}")/guest-tap.sh"
 
-ok() {
-	n=$((n + 1))
-	echo "ok $n - $*"
-}
-not_ok() {
-	n=$((n + 1))
-	failed=$((failed + 1))
-	echo "not ok $n - $*"
-}
-check() {
-	local what=$1
-	shift
-	if "$@"; then ok "$what"; else not_ok "$what"; fi
-}
 # probe NAME FIELD: a field of the probe called NAME in the JSON output.
 probe() {
 	jq -r --arg name "$1" ".probes[] | select(.name == \$name) | .$2" /tmp/vmc/host.json

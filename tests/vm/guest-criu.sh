@@ -16,23 +16,8 @@ OCIRUN=${OCIRUN:?}
 SRC_ROOT=${SRC_ROOT:?}
 ROOT=/run/ocirun-criu
 W=/tmp/criu
-n=0
-failed=0
+. "$(dirname "${BASH_SOURCE[0]}")/guest-tap.sh"
 
-ok() {
-	n=$((n + 1))
-	echo "ok $n - $*"
-}
-not_ok() {
-	n=$((n + 1))
-	failed=$((failed + 1))
-	echo "not ok $n - $*"
-}
-check() {
-	local what=$1
-	shift
-	if "$@"; then ok "$what"; else not_ok "$what"; fi
-}
 # Every call is bounded: a hung runtime or criu fails its test instead of the whole lane.
 rt() {
 	timeout -k 5 60 "$OCIRUN" --root "$ROOT" --log "$W/ocirun.log" --debug "$@"

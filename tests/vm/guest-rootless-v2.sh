@@ -23,30 +23,8 @@ CG=/sys/fs/cgroup
 USER_ID=4242
 DELEGATED=$CG/rl-user
 XDG=/tmp/rl-xdg
-n=0
-failed=0
+. "$(dirname "${BASH_SOURCE[0]}")/guest-tap.sh"
 
-ok() {
-	n=$((n + 1))
-	echo "ok $n - $*"
-}
-not_ok() {
-	n=$((n + 1))
-	failed=$((failed + 1))
-	echo "not ok $n - $*"
-}
-check() {
-	local what=$1
-	shift
-	if "$@"; then ok "$what"; else not_ok "$what"; fi
-}
-is() {
-	local got
-	got=$(head -n1 "$1" 2>&1)
-	[ "$got" = "$2" ] && return 0
-	echo "#   $1: '$got', want '$2'"
-	return 1
-}
 # as_user CMD...: CMD as uid 4242, started in the delegated subtree's "shell" cgroup (where a
 # systemd user session would have put it).
 as_user() {
