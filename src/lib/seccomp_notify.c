@@ -10,6 +10,7 @@
 
 #include "config.h"
 #include "log.h"
+#include "sync.h"
 #include "utils.h"
 
 char *seccomp_process_state_json(const struct container *c, enum container_status status, pid_t pid,
@@ -74,29 +75,12 @@ static int agent_connect(const char *path, ocirun_error *err)
  * allows several sends, the fds in the first). */
 static int send_state(int sock, const char *json, int listener)
 {
-  union {
-    char buf[CMSG_SPACE(sizeof(int))];
-    struct cmsghdr align;
-  } control;
-  struct iovec iov = {.iov_base = (void *)json, .iov_len = strlen(json)};
-  struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1};
-  struct cmsghdr *cmsg;
-  ssize_t n;
+  size_t len = strlen(json);
+  ssize_t n = send_with_fd(sock, json, len, listener);
 
-  memset(&control, 0, sizeof(control));
-  mh.msg_control = control.buf;
-  mh.msg_controllen = sizeof(control.buf);
-  cmsg = CMSG_FIRSTHDR(&mh);
-  cmsg->cmsg_level = SOL_SOCKET;
-  cmsg->cmsg_type = SCM_RIGHTS;
-  cmsg->cmsg_len = CMSG_LEN(sizeof(int));
-  memcpy(CMSG_DATA(cmsg), &listener, sizeof(int));
-  do
-    n = sendmsg(sock, &mh, MSG_NOSIGNAL);
-  while (n < 0 && errno == EINTR);
-  for (size_t done = n > 0 ? (size_t)n : 0; n >= 0 && done < iov.iov_len; done += (size_t)n)
+  for (size_t done = n > 0 ? (size_t)n : 0; n >= 0 && done < len; done += (size_t)n)
     do
-      n = send(sock, json + done, iov.iov_len - done, MSG_NOSIGNAL);
+      n = send(sock, json + done, len - done, MSG_NOSIGNAL);
     while (n < 0 && errno == EINTR);
   return n < 0 ? -1 : 0;
 }

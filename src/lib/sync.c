@@ -87,15 +87,16 @@ int sync_expect(int fd, enum sync_type want, struct sync_msg *msg, ocirun_error 
   return 0;
 }
 
-int send_fd(int sock, int fd, const char *name, ocirun_error *err)
+ssize_t send_with_fd(int sock, const void *data, size_t len, int fd)
 {
   union {
     char buf[CMSG_SPACE(sizeof(int))];
     struct cmsghdr align;
   } control;
-  struct iovec iov = {.iov_base = (void *)name, .iov_len = strlen(name)};
+  struct iovec iov = {.iov_base = (void *)data, .iov_len = len};
   struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1};
   struct cmsghdr *cmsg;
+  ssize_t n;
 
   memset(&control, 0, sizeof(control));
   mh.msg_control = control.buf;
@@ -105,7 +106,15 @@ int send_fd(int sock, int fd, const char *name, ocirun_error *err)
   cmsg->cmsg_type = SCM_RIGHTS;
   cmsg->cmsg_len = CMSG_LEN(sizeof(int));
   memcpy(CMSG_DATA(cmsg), &fd, sizeof(int));
-  if (sendmsg(sock, &mh, MSG_NOSIGNAL) < 0)
+  do
+    n = sendmsg(sock, &mh, MSG_NOSIGNAL);
+  while (n < 0 && errno == EINTR);
+  return n;
+}
+
+int send_fd(int sock, int fd, const char *name, ocirun_error *err)
+{
+  if (send_with_fd(sock, name, strlen(name), fd) < 0)
     return error_set(err, errno, "send file descriptor");
   return 0;
 }

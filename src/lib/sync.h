@@ -28,6 +28,8 @@
 
 #include <stdint.h>
 
+#include <sys/types.h>
+
 #include "error.h"
 
 enum sync_type {
@@ -63,6 +65,10 @@ int sync_recv(int fd, struct sync_msg *msg, ocirun_error *err);
 
 /* Receives a message and checks it is `want`; a SYNC_ERROR is turned into err verbatim. */
 int sync_expect(int fd, enum sync_type want, struct sync_msg *msg, ocirun_error *err);
+
+/* One sendmsg of data with fd in SCM_RIGHTS (EINTR retried); returns what sendmsg returns: on
+ * a stream socket the rest of data may still have to follow. */
+ssize_t send_with_fd(int sock, const void *data, size_t len, int fd);
 
 /* Passes one fd with a non-empty name as payload (SCM_RIGHTS), as console sockets expect. */
 int send_fd(int sock, int fd, const char *name, ocirun_error *err);
