@@ -2,11 +2,14 @@
 #include "foreground.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "cli.h"
+#include "sync.h"
 #include "tty_proxy.h"
 
 #define STATUS_UNKNOWN 255
@@ -62,4 +65,29 @@ int foreground_wait(pid_t pid, int master)
     status = wait_exit_status(pid);
   }
   return status;
+}
+
+int create_relaying_terminal(struct create_options *co, bool relay, pid_t *pid, int *master,
+                             ocirun_error *err)
+{
+  int console[2] = {-1, -1};
+  int rc;
+
+  *master = -1;
+  if (relay) {
+    if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, console) < 0)
+      return error_set(err, errno, "console socketpair");
+    co->console_fd = console[1];
+  }
+  rc = container_create(co, pid, err);
+  if (console[1] >= 0)
+    close(console[1]);
+  if (rc == 0 && console[0] >= 0) {
+    /* Sent before create returned, when there is a terminal at all. */
+    fcntl(console[0], F_SETFL, O_NONBLOCK);
+    *master = recv_fd(console[0], err);
+  }
+  if (console[0] >= 0)
+    close(console[0]);
+  return rc;
 }

@@ -41,30 +41,14 @@ static int restore_container(const struct global_options *g, const char *id,
   };
   ocirun_error err = {0};
   autoclose int master = -1;
-  int console[2] = {-1, -1};
   pid_t pid;
-  int rc, status;
+  int status;
 
-  /* In the foreground without --console-socket, a terminal is ours to relay. */
-  if (!f->detach && f->console_socket == NULL) {
-    if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, console) < 0)
-      return cli_fail("console socketpair: %m");
-    co.console_fd = console[1];
-  }
-  rc = container_create(&co, &pid, &err);
-  if (console[1] >= 0)
-    close(console[1]);
-  if (rc < 0) {
-    if (console[0] >= 0)
-      close(console[0]);
+  /* In the foreground without --console-socket, a terminal is ours to relay (CRIU hands over
+   * the new pty master during the restore). */
+  if (create_relaying_terminal(&co, !f->detach && f->console_socket == NULL, &pid, &master, &err) <
+      0)
     return cli_fail("%s", err.msg);
-  }
-  if (console[0] >= 0) {
-    /* CRIU handed over the new pty master during the restore, if there is a terminal. */
-    fcntl(console[0], F_SETFL, O_NONBLOCK);
-    master = recv_fd(console[0], &err);
-    close(console[0]);
-  }
   if (f->detach)
     return 0;
   forward_signals(pid);

@@ -23,7 +23,6 @@ static int run_run(const struct cli_command *cmd, const struct global_options *g
   struct create_options co;
   ocirun_error err = {0};
   autoclose int master = -1;
-  int console[2] = {-1, -1};
   pid_t pid;
   int pos, rc, status;
 
@@ -34,25 +33,8 @@ static int run_run(const struct cli_command *cmd, const struct global_options *g
   create_options_fill(&co, &f, g, argv[pos]);
   co.detached = f.detach;
   /* In the foreground without --console-socket, a terminal is ours to relay. */
-  if (!f.detach && f.console_socket == NULL) {
-    if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, console) < 0)
-      return cli_fail("console socketpair: %m");
-    co.console_fd = console[1];
-  }
-  rc = container_create(&co, &pid, &err);
-  if (console[1] >= 0)
-    close(console[1]);
-  if (rc < 0) {
-    if (console[0] >= 0)
-      close(console[0]);
+  if (create_relaying_terminal(&co, !f.detach && f.console_socket == NULL, &pid, &master, &err) < 0)
     return cli_fail("%s", err.msg);
-  }
-  if (console[0] >= 0) {
-    /* The init sent the master before create returned, if the config asked for a terminal. */
-    fcntl(console[0], F_SETFL, O_NONBLOCK);
-    master = recv_fd(console[0], &err);
-    close(console[0]);
-  }
   if (!f.detach)
     forward_signals(pid);
   if (container_start(co.root, co.id, &err) < 0) {
