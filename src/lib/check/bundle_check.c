@@ -22,23 +22,11 @@ static bool plan_has_userns(const struct ns_plan *plan)
   return false;
 }
 
-static bool effective_has(cap_value_t cap)
-{
-  cap_t now = cap_get_proc();
-  cap_flag_value_t v = CAP_CLEAR;
-
-  if (now == NULL)
-    return false;
-  cap_get_flag(now, cap, CAP_EFFECTIVE, &v);
-  cap_free(now);
-  return v == CAP_SET;
-}
-
 /* Namespaces other than a user namespace need CAP_SYS_ADMIN, held here or in a user namespace
  * the container gets first (clone fails with EPERM otherwise). */
 static void check_privilege(const struct ns_plan *plan, bool in_userns, struct check_report *r)
 {
-  if ((plan->create_flags & ~CLONE_NEWUSER) == 0 || in_userns || effective_has(CAP_SYS_ADMIN))
+  if ((plan->create_flags & ~CLONE_NEWUSER) == 0 || in_userns || host_effective_has(CAP_SYS_ADMIN))
     return;
   report_finding(r, FINDING_ERROR, "linux.namespaces",
                  "run as root, or add a user namespace with uidMappings and gidMappings",

@@ -38,11 +38,13 @@ void check_bundle_userns(const oci_config *config, const char *rootfs, struct ch
 /* bundle_kernel.c: namespaces the kernel lacks, seccomp actions it lacks, LSM settings. */
 void check_bundle_kernel(const oci_config *config, struct check_report *r);
 
-/* host_kernel.c helpers the bundle side shares. */
+/* Probes of host_kernel.c and host_process.c that the bundle side shares. */
 bool host_has_namespace(const char *proc_name);
 /* The seccomp actions this kernel lists in /proc/sys/kernel/seccomp/actions_avail (malloc'd,
  * NULL when the file is missing). */
 char *host_seccomp_actions(void);
+/* Whether the runtime holds capability cap (a CAP_* number) in its effective set now. */
+bool host_effective_has(int cap);
 bool host_apparmor_enabled(void);
 bool host_selinux_enabled(void);
 

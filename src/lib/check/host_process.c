@@ -60,14 +60,14 @@ static void probe_capabilities(struct check_report *r)
     report_probe(r, "process", "bounding set", PROBE_OK, "all %d capabilities", last + 1);
 }
 
-static bool effective_has(cap_value_t cap)
+bool host_effective_has(int cap)
 {
   cap_t now = cap_get_proc();
   cap_flag_value_t v = CAP_CLEAR;
 
   if (now == NULL)
     return false;
-  cap_get_flag(now, cap, CAP_EFFECTIVE, &v);
+  cap_get_flag(now, (cap_value_t)cap, CAP_EFFECTIVE, &v);
   cap_free(now);
   return v == CAP_SET;
 }
@@ -93,7 +93,7 @@ static void probe_rlimits(struct check_report *r)
   limit_text(nofile.rlim_max, hard, sizeof(hard));
   limit_text(nproc.rlim_cur, psoft, sizeof(psoft));
   limit_text(nproc.rlim_max, phard, sizeof(phard));
-  if (effective_has(CAP_SYS_RESOURCE))
+  if (host_effective_has(CAP_SYS_RESOURCE))
     report_probe(r, "process", "rlimits", PROBE_OK, "nofile %s/%s, nproc %s/%s; may be raised",
                  soft, hard, psoft, phard);
   else
