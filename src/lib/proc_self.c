@@ -3,9 +3,13 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <linux/magic.h>
 #include <linux/openat2.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -17,6 +21,27 @@ static bool is_procfs(int fd)
   struct statfs st;
 
   return fstatfs(fd, &st) == 0 && st.f_type == PROC_SUPER_MAGIC;
+}
+
+/* The id of the mount fd lies on: statx (Linux 5.8), else the mnt_id line of its fdinfo (read
+ * through procfd, procfs checked); 0 when neither tells. */
+static uint64_t mount_id(int procfd, int fd)
+{
+  struct statx stx;
+  char path[64], buf[256];
+  autoclose int info = -1;
+  ssize_t n;
+  const char *line;
+
+  if (statx(fd, "", AT_EMPTY_PATH, STATX_MNT_ID, &stx) == 0 && (stx.stx_mask & STATX_MNT_ID))
+    return stx.stx_mnt_id;
+  snprintf(path, sizeof(path), "thread-self/fdinfo/%d", fd);
+  info = openat(procfd, path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+  if (info < 0 || !is_procfs(info) || (n = read(info, buf, sizeof(buf) - 1)) <= 0)
+    return 0;
+  buf[n] = '\0';
+  line = strstr(buf, "mnt_id:");
+  return line ? strtoull(line + 7, NULL, 10) : 0;
 }
 
 static int open_proc_root(ocirun_error *err)
@@ -49,10 +74,14 @@ static int proc_open_under(const char *dir, const char *name, int flags, ocirun_
   fd = (int)syscall(SYS_openat2, procfd, path, &how, sizeof(how));
   if (fd < 0 && (errno == ENOSYS || errno == EPERM)) {
     /* No openat2 (or a seccomp filter refusing it): open without following a final
-     * symlink and check that what we got still lives on procfs. */
+     * symlink, then check that what we got is on /proc's own mount: a procfs file bound over
+     * the entry (CVE-2019-16884 class) is on procfs too, but on another mount. */
+    uint64_t want;
     fd = openat(procfd, path, flags | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW);
     if (fd >= 0 && !is_procfs(fd))
       return error_set(err, 0, "open /proc/%s: not on procfs", path);
+    if (fd >= 0 && ((want = mount_id(procfd, procfd)) == 0 || mount_id(procfd, fd) != want))
+      return error_set(err, 0, "open /proc/%s: something is mounted over it", path);
   }
   if (fd < 0)
     return error_set(err, errno, "open /proc/%s", path);

@@ -4,9 +4,14 @@
  * /proc/thread-self/attr (CVE-2019-16884, CVE-2025-52881): the bound file stays untouched. */
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
 #include <sched.h>
+#include <stddef.h>
 #include <sys/mount.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 
 #include "lsm.h"
 #include "proc_self.h"
@@ -108,6 +113,56 @@ static void redirected_attr(void)
   exit(test_exit_status());
 }
 
+/* What the fallback without openat2 must also refuse: a procfs file (attr/fscreate) bound over
+ * attr/exec is on procfs as well, only on another mount. openat2 is made to fail with ENOSYS
+ * by a seccomp filter, as on a kernel before 5.6. */
+static void redirected_attr_without_openat2(void)
+{
+  struct sock_filter code[] = {
+      BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+      BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_openat2, 0, 1),
+      BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | ENOSYS),
+      BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+  };
+  struct sock_fprog prog = {.len = sizeof(code) / sizeof(code[0]), .filter = code};
+  char source[64], target[64];
+  ocirun_error err = {0};
+  struct stat want, got;
+  int fd;
+
+  if (unshare(CLONE_NEWNS) < 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+    exit(77);
+  snprintf(source, sizeof(source), "/proc/%d/task/%d/attr/fscreate", (int)getpid(), (int)gettid());
+  snprintf(target, sizeof(target), "/proc/%d/task/%d/attr/exec", (int)getpid(), (int)gettid());
+  if (mount(source, target, NULL, MS_BIND, NULL) < 0) {
+    printf("# bind %s over %s: %s\n", source, target, strerror(errno));
+    exit(77);
+  }
+  if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 ||
+      prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog, 0, 0) < 0) {
+    printf("# seccomp: %s\n", strerror(errno));
+    exit(77);
+  }
+  CHECK(syscall(SYS_openat2, AT_FDCWD, "/", NULL, 0) < 0 && errno == ENOSYS,
+        "control: openat2 fails with ENOSYS");
+  fd = open("/proc/thread-self/attr/exec", O_RDONLY | O_CLOEXEC);
+  CHECK(fd >= 0 && fstat(fd, &got) == 0 && stat(source, &want) == 0 && got.st_ino == want.st_ino,
+        "control: open(\"/proc/thread-self/attr/exec\") reaches attr/fscreate");
+  if (fd >= 0)
+    close(fd);
+  fd = proc_thread_self_open("attr/exec", O_WRONLY, &err);
+  CHECK(fd < 0, "without openat2, a procfs file bound over attr/exec is refused: %s", err.msg);
+  if (fd >= 0)
+    close(fd);
+  /* The fallback still opens what is not covered. */
+  err = (ocirun_error){0};
+  fd = proc_thread_self_open("attr/current", O_RDONLY, &err);
+  CHECK(fd >= 0, "without openat2, attr/current opens (%s)", err.msg);
+  if (fd >= 0)
+    close(fd);
+  exit(test_exit_status());
+}
+
 int main(void)
 {
   int rc;
@@ -119,6 +174,8 @@ int main(void)
   } else {
     rc = run_in_child(redirected_attr);
     CHECK(rc == 0 || rc == 77, "redirected attr/exec (child exit %d)", rc);
+    rc = run_in_child(redirected_attr_without_openat2);
+    CHECK(rc == 0 || rc == 77, "redirected attr/exec without openat2 (child exit %d)", rc);
   }
   return test_exit_status();
 }
