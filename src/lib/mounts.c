@@ -1215,15 +1215,20 @@ static int mount_cgroup(const struct mount_env *env, const struct oci_mount *m,
 
 /* A user namespace may mount sysfs only with a network namespace of its own; without one
  * (rootless, no netns) the host's /sys is bound recursively instead, with the same flags, as
- * runc does. */
+ * runc does. Only then: anywhere else EPERM stays an error. A read-only /sys is read-only all
+ * the way down, or the host's /sys/fs/cgroup and the like would stay writable beneath it. */
 static int sysfs_as_bind(const struct mount_env *env, const struct oci_mount *m,
                          struct mount_options *opts, ocirun_error *err)
 {
   struct oci_mount bind = *m;
 
+  if (!env->userns)
+    return -1;
   error_clear(err);
   bind.source = "/sys";
   opts->flags |= MS_BIND | MS_REC;
+  if (opts->flags & MS_RDONLY)
+    opts->rec_set |= MOUNT_ATTR_RDONLY; /* as "rro" would */
   return mount_bind(env, &bind, opts, err);
 }
 

@@ -71,6 +71,7 @@ struct mount_env {
   const char *root_path;    /* the kernel's path of rootfd (readlink of /proc/self/fd/N) */
   const char *bundle;       /* relative bind sources are relative to it */
   bool cgroupns;            /* the container has its own cgroup namespace */
+  bool userns;              /* a user namespace is in use (sysfs may be refused without a netns) */
   const int *idmapped_tree; /* for an idmapped bind: the tree the parent prepared (idmapped.h) */
   const char *mount_label;  /* linux.mountLabel: context= of the filesystems that take it */
 };

@@ -187,6 +187,7 @@ int rootfs_mount_all(const struct rootfs_ctx *ctx, ocirun_error *err)
       .root_path = root_path,
       .bundle = ctx->bundle,
       .cgroupns = has_namespace(config, "cgroup"),
+      .userns = ctx->in_userns,
       .mount_label = config->linux ? config->linux->mountLabel : NULL,
   };
   deferred = xcalloc(config->mounts_len + 1, sizeof(int));

@@ -247,13 +247,18 @@ state_root_of() {
 	update_config '.mounts |= map(if .destination == "/sys" then {"destination": "/sys",
 		"type": "sysfs", "source": "sysfs", "options": ["nosuid", "noexec", "nodev", "ro"]}
 		else . end)'
-	set_args sh -c 'grep " /sys " /proc/self/mountinfo; cat /sys/kernel/ostype 2>/dev/null ||
+	set_args sh -c 'grep -E " /sys(/| )" /proc/self/mountinfo; cat /sys/kernel/ostype 2>/dev/null ||
 		ls /sys/kernel | head -n 1'
 	rl "$RL_USER" run "$ID"
 	assert_status 0
 	line=$(awk '$5 == "/sys"' <<<"$output" | tail -n 1)
 	[ "$(mount_fstype "$line")" = sysfs ]
 	[[ ",$(mount_opts "$line")," == *,ro,* ]]
+	# read-only all the way down: the host's /sys/fs/cgroup and the like beneath it too
+	[ "$(awk '$5 ~ "^/sys/"' <<<"$output" | wc -l)" -gt 0 ] || fail "no submount of /sys came along"
+	while read -r line; do
+		[[ ",$(mount_opts "$line")," == *,ro,* ]] || fail "writable under /sys: $line"
+	done < <(awk '$5 ~ "^/sys/"' <<<"$output")
 }
 
 @test "devices are bind mounts of the host's nodes" {
