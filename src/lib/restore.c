@@ -143,12 +143,14 @@ static void add_external_mounts(struct restore_run *rr)
 
   for (size_t i = 0; i < config->mounts_len; i++) {
     const oci_mount *m = config->mounts[i];
-    autofree char *source = NULL;
+    autofree char *source = NULL, *dest = NULL;
     if (!criu_is_bind_mount(m) || m->source == NULL)
       continue;
     source =
         m->source[0] == '/' ? xstrdup(m->source) : xasprintf("%s/%s", rr->t->bundle, m->source);
-    criu_add_ext_mount(&rr->r, m->destination, source);
+    /* the key checkpoint wrote: the clean destination ("/data/" and "//data" are "/data") */
+    dest = mount_clean_path(m->destination);
+    criu_add_ext_mount(&rr->r, dest, source);
   }
   if (l && l->maskedPaths_len > 0)
     criu_add_ext_mount(&rr->r, "/dev/null", "/dev/null");
