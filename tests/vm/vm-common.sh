@@ -52,6 +52,8 @@ hidden_in_guest() {
 }
 if hidden_in_guest "$src_root" || hidden_in_guest "$build_root" || hidden_in_guest "$ocirun"; then
 	stage=$(mktemp -d /var/tmp/ocirun-vm-stage.XXXXXX)
+	# mktemp makes it 0700: the rootless lane's unprivileged user must reach the binary in it
+	chmod 755 "$stage"
 	mkdir -p "$stage/src" "$stage/build/src" "$stage/build/tests/unit/runtime"
 	tar -C "$src_root" --exclude='./build*' --exclude=./.git -cf - . | tar -C "$stage/src" -xf - ||
 		skip "could not stage the source tree in $stage"
