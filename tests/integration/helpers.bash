@@ -91,6 +91,22 @@ assert_one_error_line() {
 	[ "$n" -eq 1 ] || fail "expected one line on stderr, got $n"
 }
 
+# refused PATTERN...: `create` of $BUNDLE fails naming each PATTERN, with one line on stderr,
+# and leaves nothing behind.
+refused() {
+	local p
+	snapshot before
+	ocirun create --bundle "$BUNDLE" "$ID"
+	assert_status nonzero
+	[ "$status" -lt 126 ] || fail "exit status $status: a crash, not an error"
+	assert_one_error_line
+	for p in "$@"; do
+		assert_output_contains "$p"
+	done
+	snapshot after
+	assert_nothing_left before after
+}
+
 # ------------------------------------------------------------------------------------------------
 # bundles and per-test setup/teardown
 

@@ -127,21 +127,6 @@ ALLOWED='[
 	assert_output_contains "Operation not permitted"
 }
 
-# refused PATTERN...: create fails, naming each PATTERN, with one line on stderr and nothing left.
-refused() {
-	local p
-	snapshot before
-	ocirun create --bundle "$BUNDLE" "$ID"
-	assert_status nonzero
-	[ "$status" -lt 126 ] || fail "exit status $status: a crash, not an error"
-	assert_one_error_line
-	for p in "$@"; do
-		assert_output_contains "$p"
-	done
-	snapshot after
-	assert_nothing_left before after
-}
-
 @test "seccomp: an unknown action is refused and nothing is left behind" {
 	seccomp '{
 		"defaultAction": "SCMP_ACT_ALLOW",

@@ -233,21 +233,6 @@ check_faked_mkdir() {
 	assert_output_contains made
 }
 
-# refused PATTERN...: create fails naming each PATTERN, with one line on stderr, nothing left.
-refused() {
-	local p
-	snapshot before
-	ocirun create --bundle "$BUNDLE" "$ID"
-	assert_status nonzero
-	[ "$status" -lt 126 ] || fail "exit status $status: a crash, not an error"
-	assert_one_error_line
-	for p in "$@"; do
-		assert_output_contains "$p"
-	done
-	snapshot after
-	assert_nothing_left before after
-}
-
 @test "notify: profiles the runtime cannot serve are refused before anything is made" {
 	start_agent
 	# ocirun's wording; runc says "seccomp listenerPath is not set"
