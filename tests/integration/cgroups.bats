@@ -709,3 +709,24 @@ requires_controller_quiet() {
 	[ ! -d "$ROOT/$ID" ] || fail "state directory left"
 	[ -z "$(test_pids)" ] || fail "processes left: $(test_pids)"
 }
+
+# libsystemd is loaded with dlopen only when the systemd driver is used (src/lib/cgroup/sd_bus_lib.c).
+@test "--systemd-cgroup where libsystemd cannot be loaded: a clear error, nothing left behind" {
+	requires unshare
+	lib=$(ldconfig -p | awk '$1 == "libsystemd.so.0" && /x86-64|64bit/ { print $NF; exit }')
+	[ -n "$lib" ] || lib=$(ldconfig -p | awk '$1 == "libsystemd.so.0" { print $NF; exit }')
+	[ -n "$lib" ] || skip "no libsystemd.so.0 on this host"
+	! ldd "$OCIRUN" | grep -q libsystemd || fail "ocirun links libsystemd: it must load it on demand"
+	update_config '.linux.cgroupsPath = $p' --arg p "system.slice:ocirun:$ID"
+	# A mount namespace of its own, where systemd seems to run and the library is an empty file.
+	run unshare -m sh -c 'mount -t tmpfs tmpfs /run/systemd && mkdir /run/systemd/system &&
+		mount --bind /dev/null "$(readlink -f "$1")" && shift && exec "$@"' _ "$lib" \
+		"$OCIRUN" --root "$ROOT" --systemd-cgroup run -d --bundle "$BUNDLE" "$ID"
+	[ "$status" -ne 0 ] || fail "expected a failure"
+	[[ "$output" != *"built without libsystemd"* ]] || skip "ocirun was built without the systemd driver"
+	assert_output_contains "--systemd-cgroup: cannot load libsystemd.so.0 ("
+	assert_output_contains "install libsystemd0 or use the cgroupfs driver"
+	[ "$(printf '%s\n' "$output" | grep -c .)" -eq 1 ] || fail "more than one line: $output"
+	[ ! -d "$ROOT/$ID" ] || fail "state directory left"
+	[ -z "$(test_pids)" ] || fail "processes left: $(test_pids)"
+}

@@ -3,18 +3,19 @@
  * that systemd makes, over D-Bus through sd-bus, with the init in it and Delegate=yes so that
  * what is below it is ours. systemd writes the limits it has properties for
  * (systemd_props.c); cgroup.c then applies the whole of linux.resources through cgroupfs on
- * the scope's directories, as for any container. Delete stops the unit. */
+ * the scope's directories, as for any container. Delete stops the unit. libsystemd itself is
+ * loaded on first use (sd_bus_lib.c), not linked: every sd-bus call goes through its table. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <systemd/sd-bus.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "internal.h"
 #include "log.h"
+#include "sd_bus_lib.h"
 #include "systemd_props.h"
 #include "utils.h"
 
@@ -24,6 +25,9 @@
 /* runc waits as long for the job; a loaded systemd can be slow to answer. */
 #define JOB_TIMEOUT_USEC (30ULL * 1000000ULL)
 
+/* libsystemd's functions, set by cg_systemd_connect before anything else here runs. */
+static const struct sd_bus_lib *sd;
+
 struct cg_bus {
   sd_bus *bus;
   unsigned version; /* systemd's major version, from Manager.Version */
@@ -32,7 +36,7 @@ struct cg_bus {
 static int bus_error(ocirun_error *err, int r, const sd_bus_error *e, const char *what)
 {
   /* error_set adds strerror(errnum): only when the bus gave no message of its own. */
-  if (e && sd_bus_error_is_set(e))
+  if (e && sd->sd_bus_error_is_set(e))
     return error_set(err, 0, "systemd: %s: %s", what, e->message ? e->message : e->name);
   return error_set(err, -r, "systemd: %s", what);
 }
@@ -45,15 +49,16 @@ static int open_bus(sd_bus **out, ocirun_error *err)
   int r;
 
   if (geteuid() == 0 && access("/run/systemd/private", F_OK) == 0) {
-    if (sd_bus_new(&bus) >= 0 && sd_bus_set_address(bus, "unix:path=/run/systemd/private") >= 0 &&
-        sd_bus_start(bus) >= 0) {
+    if (sd->sd_bus_new(&bus) >= 0 &&
+        sd->sd_bus_set_address(bus, "unix:path=/run/systemd/private") >= 0 &&
+        sd->sd_bus_start(bus) >= 0) {
       *out = bus;
       return 0;
     }
-    sd_bus_unref(bus);
+    sd->sd_bus_unref(bus);
     bus = NULL;
   }
-  r = sd_bus_open_system(&bus);
+  r = sd->sd_bus_open_system(&bus);
   if (r < 0)
     return error_set(err, -r,
                      "--systemd-cgroup: cannot connect to systemd (its private socket or the "
@@ -75,14 +80,17 @@ int cg_systemd_connect(struct cgroup *cg, ocirun_error *err)
     return error_set(err, 0,
                      "--systemd-cgroup: systemd is not running on this host (no "
                      "/run/systemd/system); use the cgroupfs driver (leave the option out)");
+  sd = sd_bus_lib_load(err);
+  if (sd == NULL)
+    return -1;
   if (open_bus(&bus, err) < 0)
     return -1;
   /* One question that must be answered, so that a bus that refuses us is found out now. */
-  r = sd_bus_get_property_string(bus, SD_DEST, SD_PATH, SD_MANAGER, "Version", &e, &version);
+  r = sd->sd_bus_get_property_string(bus, SD_DEST, SD_PATH, SD_MANAGER, "Version", &e, &version);
   if (r < 0) {
     bus_error(err, r, &e, "--systemd-cgroup: systemd does not answer on the bus");
-    sd_bus_error_free(&e);
-    sd_bus_unref(bus);
+    sd->sd_bus_error_free(&e);
+    sd->sd_bus_unref(bus);
     return -1;
   }
   cg->bus = xcalloc(1, sizeof(*cg->bus));
@@ -98,7 +106,7 @@ void cg_systemd_close(struct cgroup *cg)
 {
   if (cg->bus == NULL)
     return;
-  sd_bus_flush_close_unref(cg->bus->bus);
+  sd->sd_bus_flush_close_unref(cg->bus->bus);
   free(cg->bus);
   cg->bus = NULL;
 }
@@ -119,7 +127,7 @@ static int on_job_removed(sd_bus_message *m, void *userdata, sd_bus_error *ret_e
   uint32_t id;
 
   (void)ret_error;
-  if (sd_bus_message_read(m, "uoss", &id, &path, &unit, &result) < 0)
+  if (sd->sd_bus_message_read(m, "uoss", &id, &path, &unit, &result) < 0)
     return 0;
   w->paths = xrealloc(w->paths, (w->n + 1) * sizeof(char *));
   w->results = xrealloc(w->results, (w->n + 1) * sizeof(char *));
@@ -163,14 +171,14 @@ static int wait_job(sd_bus *bus, struct job_watch *w, const char *job, const cha
       return error_set(err, 0, "systemd: %s %s: the job ended with \"%s\"", what, unit,
                        w->results[i]);
     }
-    r = sd_bus_process(bus, NULL);
+    r = sd->sd_bus_process(bus, NULL);
     if (r < 0)
       return error_set(err, -r, "systemd: %s %s", what, unit);
     if (r > 0)
       continue;
     if (now_usec() >= deadline)
       return error_set(err, ETIMEDOUT, "systemd: %s %s: no answer in 30 s", what, unit);
-    r = sd_bus_wait(bus, deadline - now_usec());
+    r = sd->sd_bus_wait(bus, deadline - now_usec());
     if (r < 0)
       return error_set(err, -r, "systemd: %s %s", what, unit);
   }
@@ -184,47 +192,48 @@ static int append_prop(sd_bus_message *m, const struct sd_prop *p)
 
   switch (p->kind) {
   case SD_PROP_U64:
-    return sd_bus_message_append(m, "(sv)", p->name, "t", p->u64);
+    return sd->sd_bus_message_append(m, "(sv)", p->name, "t", p->u64);
   case SD_PROP_BOOL:
-    return sd_bus_message_append(m, "(sv)", p->name, "b", (int)p->u64);
+    return sd->sd_bus_message_append(m, "(sv)", p->name, "b", (int)p->u64);
   case SD_PROP_STR:
-    return sd_bus_message_append(m, "(sv)", p->name, "s", p->str);
+    return sd->sd_bus_message_append(m, "(sv)", p->name, "s", p->str);
   case SD_PROP_PAIRS:
-    if ((r = sd_bus_message_open_container(m, 'r', "sv")) < 0 ||
-        (r = sd_bus_message_append(m, "s", p->name)) < 0 ||
-        (r = sd_bus_message_open_container(m, 'v', "a(ss)")) < 0 ||
-        (r = sd_bus_message_open_container(m, 'a', "(ss)")) < 0)
+    if ((r = sd->sd_bus_message_open_container(m, 'r', "sv")) < 0 ||
+        (r = sd->sd_bus_message_append(m, "s", p->name)) < 0 ||
+        (r = sd->sd_bus_message_open_container(m, 'v', "a(ss)")) < 0 ||
+        (r = sd->sd_bus_message_open_container(m, 'a', "(ss)")) < 0)
       return r;
     for (size_t i = 0; i < p->npairs; i++)
-      if ((r = sd_bus_message_append(m, "(ss)", p->pairs[2 * i], p->pairs[2 * i + 1])) < 0)
+      if ((r = sd->sd_bus_message_append(m, "(ss)", p->pairs[2 * i], p->pairs[2 * i + 1])) < 0)
         return r;
-    if ((r = sd_bus_message_close_container(m)) < 0 || (r = sd_bus_message_close_container(m)) < 0)
+    if ((r = sd->sd_bus_message_close_container(m)) < 0 ||
+        (r = sd->sd_bus_message_close_container(m)) < 0)
       return r;
-    return sd_bus_message_close_container(m);
+    return sd->sd_bus_message_close_container(m);
   case SD_PROP_BYTES:
-    if ((r = sd_bus_message_open_container(m, 'r', "sv")) < 0 ||
-        (r = sd_bus_message_append(m, "s", p->name)) < 0 ||
-        (r = sd_bus_message_open_container(m, 'v', "ay")) < 0 ||
-        (r = sd_bus_message_append_array(m, 'y', p->bytes, p->nbytes)) < 0 ||
-        (r = sd_bus_message_close_container(m)) < 0)
+    if ((r = sd->sd_bus_message_open_container(m, 'r', "sv")) < 0 ||
+        (r = sd->sd_bus_message_append(m, "s", p->name)) < 0 ||
+        (r = sd->sd_bus_message_open_container(m, 'v', "ay")) < 0 ||
+        (r = sd->sd_bus_message_append_array(m, 'y', p->bytes, p->nbytes)) < 0 ||
+        (r = sd->sd_bus_message_close_container(m)) < 0)
       return r;
-    return sd_bus_message_close_container(m);
+    return sd->sd_bus_message_close_container(m);
   }
   return -EINVAL;
 }
 
 static int append_props(sd_bus_message *m, const struct sd_props *props, pid_t pid)
 {
-  int r = sd_bus_message_open_container(m, 'a', "(sv)");
+  int r = sd->sd_bus_message_open_container(m, 'a', "(sv)");
 
   if (r < 0)
     return r;
-  if (pid > 0 && (r = sd_bus_message_append(m, "(sv)", "PIDs", "au", 1, (uint32_t)pid)) < 0)
+  if (pid > 0 && (r = sd->sd_bus_message_append(m, "(sv)", "PIDs", "au", 1, (uint32_t)pid)) < 0)
     return r;
   for (size_t i = 0; i < props->n; i++)
     if ((r = append_prop(m, &props->v[i])) < 0)
       return r;
-  return sd_bus_message_close_container(m);
+  return sd->sd_bus_message_close_container(m);
 }
 
 /* Calls a Manager method whose reply is a job ("o") and waits for the job. pid and props are
@@ -242,37 +251,37 @@ static int run_job(struct cgroup *cg, const char *method, const struct sd_props 
   int r, ret = -1;
 
   /* Before the call: the job may be over before its reply is read. */
-  r = sd_bus_match_signal(bus, &slot, SD_DEST, SD_PATH, SD_MANAGER, "JobRemoved", on_job_removed,
-                          &w);
+  r = sd->sd_bus_match_signal(bus, &slot, SD_DEST, SD_PATH, SD_MANAGER, "JobRemoved",
+                              on_job_removed, &w);
   if (r < 0) {
     bus_error(err, r, NULL, "watch jobs");
     goto out;
   }
-  r = sd_bus_message_new_method_call(bus, &m, SD_DEST, SD_PATH, SD_MANAGER, method);
+  r = sd->sd_bus_message_new_method_call(bus, &m, SD_DEST, SD_PATH, SD_MANAGER, method);
   if (r >= 0)
-    r = sd_bus_message_append(m, "ss", cg->unit, "replace");
+    r = sd->sd_bus_message_append(m, "ss", cg->unit, "replace");
   if (r >= 0 && props)
     r = append_props(m, props, pid);
   /* No auxiliary units. */
   if (r >= 0 && props)
-    r = sd_bus_message_append(m, "a(sa(sv))", 0);
+    r = sd->sd_bus_message_append(m, "a(sa(sv))", 0);
   if (r < 0) {
     bus_error(err, r, NULL, "build the D-Bus message");
     goto out;
   }
-  r = sd_bus_call(bus, m, 0, &e, &reply);
+  r = sd->sd_bus_call(bus, m, 0, &e, &reply);
   if (r < 0) {
-    if (no_unit && sd_bus_error_has_name(&e, "org.freedesktop.systemd1.NoSuchUnit")) {
+    if (no_unit && sd->sd_bus_error_has_name(&e, "org.freedesktop.systemd1.NoSuchUnit")) {
       *no_unit = true;
       ret = 0;
       goto out;
     }
-    if (sd_bus_error_has_name(&e, "org.freedesktop.systemd1.UnitExists"))
+    if (sd->sd_bus_error_has_name(&e, "org.freedesktop.systemd1.UnitExists"))
       error_set(err, 0,
                 "systemd: start %s: a unit of that name already exists (another container with "
                 "the same linux.cgroupsPath?)",
                 cg->unit);
-    else if (sd_bus_error_is_set(&e) && e.message)
+    else if (sd->sd_bus_error_is_set(&e) && e.message)
       error_set(err, 0, "systemd: %s %s: %s", what, cg->unit, e.message);
     else
       error_set(err, -r, "systemd: %s %s", what, cg->unit);
@@ -281,17 +290,17 @@ static int run_job(struct cgroup *cg, const char *method, const struct sd_props 
   /* From here on the unit exists: a failure later still stops it. */
   if (props)
     cg->unit_ours = true;
-  r = sd_bus_message_read(reply, "o", &job);
+  r = sd->sd_bus_message_read(reply, "o", &job);
   if (r < 0) {
     bus_error(err, r, NULL, "read the job");
     goto out;
   }
   ret = wait_job(bus, &w, job, cg->unit, what, err);
 out:
-  sd_bus_error_free(&e);
-  sd_bus_message_unref(m);
-  sd_bus_message_unref(reply);
-  sd_bus_slot_unref(slot);
+  sd->sd_bus_error_free(&e);
+  sd->sd_bus_message_unref(m);
+  sd->sd_bus_message_unref(reply);
+  sd->sd_bus_slot_unref(slot);
   job_watch_release(&w);
   return ret;
 }
@@ -301,9 +310,9 @@ static void reset_failed(struct cgroup *cg)
 {
   sd_bus_error e = SD_BUS_ERROR_NULL;
 
-  sd_bus_call_method(cg->bus->bus, SD_DEST, SD_PATH, SD_MANAGER, "ResetFailedUnit", &e, NULL, "s",
-                     cg->unit);
-  sd_bus_error_free(&e);
+  sd->sd_bus_call_method(cg->bus->bus, SD_DEST, SD_PATH, SD_MANAGER, "ResetFailedUnit", &e, NULL,
+                         "s", cg->unit);
+  sd->sd_bus_error_free(&e);
 }
 
 /* ---- the driver ------------------------------------------------------------------------- */
@@ -359,22 +368,22 @@ int cg_systemd_update(struct cgroup *cg, const oci_resources *r, ocirun_error *e
     return 0;
   }
   /* runtime: true, the properties live in /run like the transient unit itself. */
-  ret = sd_bus_message_new_method_call(cg->bus->bus, &m, SD_DEST, SD_PATH, SD_MANAGER,
-                                       "SetUnitProperties");
+  ret = sd->sd_bus_message_new_method_call(cg->bus->bus, &m, SD_DEST, SD_PATH, SD_MANAGER,
+                                           "SetUnitProperties");
   if (ret >= 0)
-    ret = sd_bus_message_append(m, "sb", cg->unit, 1);
+    ret = sd->sd_bus_message_append(m, "sb", cg->unit, 1);
   if (ret >= 0)
     ret = append_props(m, &props, 0);
   if (ret >= 0)
-    ret = sd_bus_call(cg->bus->bus, m, 0, &e, NULL);
-  if (ret < 0 && sd_bus_error_is_set(&e) && e.message)
+    ret = sd->sd_bus_call(cg->bus->bus, m, 0, &e, NULL);
+  if (ret < 0 && sd->sd_bus_error_is_set(&e) && e.message)
     ret = error_set(err, 0, "systemd: set properties of %s: %s", cg->unit, e.message);
   else if (ret < 0)
     ret = error_set(err, -ret, "systemd: set properties of %s", cg->unit);
   else
     ret = 0;
-  sd_bus_error_free(&e);
-  sd_bus_message_unref(m);
+  sd->sd_bus_error_free(&e);
+  sd->sd_bus_message_unref(m);
   sd_props_release(&props);
   return ret;
 }
