@@ -4,6 +4,7 @@
  * list of writes ("controller file=value" lines) with what runc/crun would write. Also the
  * v1 → v2 conversions and the device rules. */
 #include <inttypes.h>
+#include <math.h>
 
 #include "cgroup/cgroup.h"
 #include "cgroup/internal.h"
@@ -251,6 +252,28 @@ static void v2(void)
          &host, "!cannot be set", NULL);
 }
 
+/* The formula as runc and crun compute it, with libm: cgroup_shares_to_weight must give the same
+ * weight for every shares value, though it uses integers only. */
+static uint64_t shares_to_weight_libm(uint64_t shares)
+{
+  double l = log2((double)shares);
+
+  return (uint64_t)ceil(pow(10.0, (l * l + 125.0 * l) / 612.0 - 7.0 / 34.0));
+}
+
+static void shares_to_weight_every_value(void)
+{
+  unsigned mismatches = 0;
+
+  for (uint64_t shares = 2; shares <= 262144; shares++) {
+    uint64_t want = shares_to_weight_libm(shares), got = cgroup_shares_to_weight(shares);
+    if (got != want && mismatches++ < 5)
+      CHECK(false, "cpu.shares %" PRIu64 " -> cpu.weight %" PRIu64 " (libm), got %" PRIu64, shares,
+            want, got);
+  }
+  CHECK(mismatches == 0, "cpu.shares 2..262144: %u weights differ from libm's", mismatches);
+}
+
 static void conversions(void)
 {
   static const struct {
@@ -284,5 +307,6 @@ int main(void)
   v1();
   v2();
   conversions();
+  shares_to_weight_every_value();
   return test_exit_status();
 }
