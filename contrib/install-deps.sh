@@ -13,8 +13,10 @@ set -euo pipefail
 packages=(
 	# build
 	meson ninja-build pkg-config gcc libc6-dev python3
+	# (yajl's, libseccomp's and libcap's static archives come with them: -Dstatic_deps)
 	libyajl-dev libseccomp-dev libcap-dev libmnl-dev
-	# the systemd cgroup driver (sd-bus); optional: without it --systemd-cgroup says so
+	# the systemd cgroup driver (sd-bus.h; libsystemd0 itself is loaded when the driver is
+	# used); optional: without it --systemd-cgroup says so
 	libsystemd-dev
 	# checkpoint/restore: criu ships rpc.proto, protoc-c turns it into C at build time
 	criu protobuf-c-compiler libprotobuf-c-dev
