@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include <dirent.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "json.h"
@@ -64,20 +66,28 @@ static int run_list(const struct cli_command *cmd, const struct global_options *
   size_t n = 0;
   DIR *d;
   struct dirent *e;
-  int pos, rc;
+  int pos, rc, rootfd;
+  bool json;
 
   rc = cli_parse_args(cmd, opts, argc, argv, 0, 0, &pos);
   if (rc != 0)
     return rc < 0;
   if (strcmp(format, "table") != 0 && strcmp(format, "json") != 0)
     return cli_fail("invalid format option \"%s\"", format);
-  d = opendir(g->root);
+  json = strcmp(format, "json") == 0 && !quiet;
+  /* One handle on the root for every container in it; none when there is no root yet. */
+  rootfd = open(g->root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  d = rootfd >= 0 ? fdopendir(rootfd) : NULL;
   while (d && (e = readdir(d)) != NULL) {
     struct container c;
     ocirun_error err = {0};
     enum container_status st;
 
-    if (e->d_name[0] == '.' || container_load(g->root, e->d_name, &c, &err) < 0)
+    if (e->d_name[0] == '.' || (e->d_type != DT_DIR && e->d_type != DT_UNKNOWN))
+      continue;
+    /* No lock: a container still being created (no state.json yet) or one whose directory a
+     * delete is removing is left out, as runc leaves it out, instead of waiting for it. */
+    if (container_peek(rootfd, g->root, e->d_name, &c, &err) < 0)
       continue;
     st = container_status(&c);
     rows = xrealloc(rows, (n + 1) * sizeof(*rows));
@@ -88,18 +98,23 @@ static int run_list(const struct cli_command *cmd, const struct global_options *
     rows[n].cells[3] = xstrdup(c.record->bundle);
     rows[n].cells[4] = xstrdup(c.record->created);
     rows[n].cells[5] = xstrdup(c.record->owner ? c.record->owner : "");
-    states[n] = container_state_json(&c, st, false, &err);
-    if (states[n] == NULL)
-      states[n] = xstrdup("null");
+    states[n] = NULL;
+    if (json) {
+      states[n] = container_state_json(&c, st, false, &err);
+      if (states[n] == NULL)
+        states[n] = xstrdup("null");
+    }
     n++;
     container_release(&c);
   }
   if (d)
-    closedir(d);
+    closedir(d); /* and rootfd with it */
+  else if (rootfd >= 0)
+    close(rootfd);
   if (quiet)
     for (size_t r = 0; r < n; r++)
       puts(rows[r].cells[0]);
-  else if (strcmp(format, "json") == 0)
+  else if (json)
     print_json(states, n);
   else
     print_table(rows, n);

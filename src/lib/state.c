@@ -121,18 +121,47 @@ static int owner_check(struct container *c, ocirun_error *err)
   return 0;
 }
 
-int container_load(const char *root, const char *id, struct container *c, ocirun_error *err)
+/* One read when the file fits, as state.json does; the rest, if any, read on. state.json is
+ * replaced by rename, never written in place, so a short read is its end. */
+static int read_state_file(int dirfd, char **out, size_t *len, ocirun_error *err)
 {
-  autoclose int rootfd = -1;
+  autoclose int fd = openat(dirfd, STATE_FILE, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+  size_t cap = 4096, used = 0;
+  autofree char *buf = NULL;
+
+  if (fd < 0)
+    return error_set(err, errno, "open \"%s\"", STATE_FILE);
+  buf = xmalloc(cap);
+  for (;;) {
+    ssize_t n = read(fd, buf + used, cap - used - 1);
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n < 0)
+      return error_set(err, errno, "read \"%s\"", STATE_FILE);
+    used += (size_t)n;
+    if (n == 0 || used + 1 < cap)
+      break;
+    cap *= 2;
+    buf = xrealloc(buf, cap);
+  }
+  buf[used] = '\0';
+  *len = used;
+  *out = steal_ptr(buf);
+  return 0;
+}
+
+/* The record of <root>/<id> through the root's fd; locked (exclusive) when asked. */
+static int load_at(int rootfd, const char *root, const char *id, bool lock, struct container *c,
+                   ocirun_error *err)
+{
   autofree char *data = NULL;
   autofree char *errmsg = NULL;
-  size_t len;
+  size_t len = 0;
 
   memset(c, 0, sizeof(*c));
   c->dirfd = -1;
   if (validate_container_id(id, err) < 0)
     return -1;
-  rootfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (rootfd >= 0)
     c->dirfd = openat(rootfd, id, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
   if (c->dirfd < 0) {
@@ -145,11 +174,11 @@ int container_load(const char *root, const char *id, struct container *c, ocirun
   c->id = xstrdup(id);
   if (owner_check(c, err) < 0)
     return -1;
-  if (flock(c->dirfd, LOCK_EX) < 0) {
+  if (lock && flock(c->dirfd, LOCK_EX) < 0) {
     container_release(c);
     return error_set(err, errno, "lock state of \"%s\"", id);
   }
-  if (read_file_at(c->dirfd, STATE_FILE, &data, &len, err) < 0) {
+  if (read_state_file(c->dirfd, &data, &len, err) < 0) {
     bool missing = err->errnum == ENOENT;
     container_release(c);
     if (missing)
@@ -162,6 +191,19 @@ int container_load(const char *root, const char *id, struct container *c, ocirun
     return error_set(err, 0, "%s", errmsg);
   }
   return 0;
+}
+
+int container_load(const char *root, const char *id, struct container *c, ocirun_error *err)
+{
+  autoclose int rootfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+  return load_at(rootfd, root, id, true, c, err);
+}
+
+int container_peek(int rootfd, const char *root, const char *id, struct container *c,
+                   ocirun_error *err)
+{
+  return load_at(rootfd, root, id, false, c, err);
 }
 
 int container_save(struct container *c, ocirun_error *err)
@@ -188,7 +230,10 @@ void container_release(struct container *c)
 unsigned long long process_start_time(pid_t pid, bool *zombie)
 {
   char path[64];
-  autofree char *stat = NULL;
+  /* The whole line in one read: comm is at most 64 bytes, the 50 numbers after it at most 21. */
+  char stat[2048];
+  autoclose int fd = -1;
+  ssize_t n;
   char *p;
   unsigned long long start = 0;
   char state;
@@ -198,11 +243,18 @@ unsigned long long process_start_time(pid_t pid, bool *zombie)
   if (pid <= 0)
     return 0;
   snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-  if (read_file_at(AT_FDCWD, path, &stat, NULL, NULL) < 0)
+  fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
     return 0;
+  do
+    n = read(fd, stat, sizeof(stat) - 1);
+  while (n < 0 && errno == EINTR);
+  if (n <= 0)
+    return 0;
+  stat[n] = '\0';
   /* comm may contain spaces and parentheses: fields restart after the last ')' */
   p = strrchr(stat, ')');
-  if (p == NULL)
+  if (p == NULL || p[1] == '\0')
     return 0;
   /* state is field 3, starttime field 22 */
   if (sscanf(p + 2,
@@ -216,17 +268,7 @@ unsigned long long process_start_time(pid_t pid, bool *zombie)
 
 static bool is_paused(const struct container *c)
 {
-  struct cgroup *cg;
-  bool frozen;
-
-  if (c->record->cgroup == NULL)
-    return false;
-  cg = cgroup_of_container(c, NULL);
-  if (cg == NULL)
-    return false;
-  frozen = cgroup_is_frozen(cg);
-  cgroup_free(cg);
-  return frozen;
+  return c->record->cgroup != NULL && cgroup_record_is_frozen(c->record->cgroup);
 }
 
 enum container_status container_status(const struct container *c)

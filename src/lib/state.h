@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The state directory: <root>/<id>/ holds state.json (the container record), exec.fifo while
  * the container is created but not started, and a copy of config.json. The directory's
- * creation is the lock for `create`; every other operation holds flock() on it. */
+ * creation is the lock for `create`; every other operation that acts on the container holds
+ * flock() on it. `state` and `list` only read, and take no lock (container_peek). */
 #ifndef OCIRUN_STATE_H
 #define OCIRUN_STATE_H
 
@@ -39,6 +40,13 @@ int state_dir_create(int rootfd, const char *id, struct container *c, ocirun_err
 
 /* Opens and locks <root>/<id> and loads its record. "container does not exist" when absent. */
 int container_load(const char *root, const char *id, struct container *c, ocirun_error *err);
+
+/* The same without the lock, through the already open root, for `state` and `list`: state.json
+ * is written once, by rename, when a create has finished, so a reader sees the whole record
+ * or none ("container does not exist" while a create is still running, as with runc) and
+ * never waits behind a create's hooks. */
+int container_peek(int rootfd, const char *root, const char *id, struct container *c,
+                   ocirun_error *err);
 
 /* Writes state.json atomically. */
 int container_save(struct container *c, ocirun_error *err);

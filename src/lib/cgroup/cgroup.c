@@ -95,10 +95,6 @@ void cgroup_free(struct cgroup *cg)
 
 /* ---- state.json ----------------------------------------------------------------------- */
 
-#define RECORD_MODE "mode"
-/* The systemd driver's scope: later commands stop it without --systemd-cgroup. */
-#define RECORD_UNIT "systemd-unit"
-
 oci_string_map *cgroup_to_record(const struct cgroup *cg)
 {
   oci_string_map *m = xcalloc(1, sizeof(*m));

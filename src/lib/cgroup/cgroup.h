@@ -41,6 +41,10 @@ int cgroup_pids(const struct cgroup *cg, pid_t **pids, size_t *n, ocirun_error *
 /* Freezer, for pause/resume; cgroup_is_frozen for the "paused" status. */
 int cgroup_freeze(const struct cgroup *cg, bool frozen, ocirun_error *err);
 bool cgroup_is_frozen(const struct cgroup *cg);
+/* The same answer from a container's cgroup record alone, for `state` and `list`: reads the one
+ * file that tells (v1 freezer.state or cgroup2's cgroup.freeze) and nothing else, where
+ * cgroup_from_record checks every directory of the record. */
+bool cgroup_record_is_frozen(const oci_string_map *record);
 
 /* Applies new resources (update). */
 int cgroup_update(const struct cgroup *cg, const oci_resources *resources, ocirun_error *err);

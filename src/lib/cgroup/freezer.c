@@ -4,8 +4,13 @@
  * A hybrid host without a v1 freezer hierarchy uses its cgroup2 directory: the freezer is
  * part of cgroup2's core, it needs no controller. */
 #include <errno.h>
+#include <fcntl.h>
 #include <string.h>
+#include <sys/statfs.h>
 #include <time.h>
+#include <unistd.h>
+
+#include <linux/magic.h>
 
 #include "internal.h"
 #include "utils.h"
@@ -119,4 +124,59 @@ bool cgroup_is_frozen(const struct cgroup *cg)
   if (dir == NULL || cg_read(dir->path, "cgroup.freeze", &text, NULL) < 0)
     return false;
   return text[0] == '1';
+}
+
+/* dir/file into buf (one read: the file is a few bytes), when dir is a clean absolute path other
+ * than "/" and the file lies on a cgroup filesystem: a forged record must not make `state`
+ * report what some other file says. The check is on the open file, not on the path. */
+static bool read_record_file(const char *dir, const char *file, char *buf, size_t size)
+{
+  autofree char *clean = NULL;
+  autofree char *path = NULL;
+  autoclose int fd = -1;
+  struct statfs sf;
+  ssize_t n;
+
+  if (dir[0] != '/' || cgroup_path_clean(dir, &clean, NULL) < 0 || strcmp(clean, dir) != 0 ||
+      strcmp(clean, "/") == 0)
+    return false;
+  path = xasprintf("%s/%s", dir, file);
+  fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+  if (fd < 0 || fstatfs(fd, &sf) < 0 ||
+      (sf.f_type != CGROUP_SUPER_MAGIC && sf.f_type != CGROUP2_SUPER_MAGIC))
+    return false;
+  n = read(fd, buf, size - 1);
+  if (n < 0)
+    return false;
+  buf[n] = '\0';
+  return true;
+}
+
+bool cgroup_record_is_frozen(const oci_string_map *record)
+{
+  enum cgroup_mode mode = CGROUP_MODE_V1;
+  bool have_mode = false;
+  const char *freezer = NULL, *unified = NULL;
+  char text[32];
+
+  for (size_t i = 0; record && i < record->len; i++) {
+    const char *key = record->keys[i];
+
+    if (strcmp(key, RECORD_MODE) == 0)
+      have_mode = cgroup_mode_parse(record->values[i], &mode) == 0;
+    else if (strcmp(key, RECORD_UNIT) == 0)
+      continue;
+    else if (strcmp(key, CGROUP_UNIFIED_NAME) == 0)
+      unified = record->values[i];
+    else if (freezer == NULL && cgroup_name_has(key, "freezer"))
+      freezer = record->values[i];
+  }
+  /* As cgroup_is_frozen on what cgroup_from_record would make of the record. */
+  if (!have_mode)
+    return false;
+  if (mode != CGROUP_MODE_V2 && freezer != NULL)
+    return read_record_file(freezer, "freezer.state", text, sizeof(text)) &&
+           strncmp(text, "FROZEN", 6) == 0 && (text[6] == '\0' || text[6] == '\n');
+  return unified != NULL && read_record_file(unified, "cgroup.freeze", text, sizeof(text)) &&
+         text[0] == '1';
 }

@@ -44,6 +44,11 @@ struct cgroup {
   struct cg_bus *bus;           /* the connection to systemd, opened on first use */
 };
 
+/* Keys of the cgroup record in state.json besides the hierarchy names (cgroup_to_record). */
+#define RECORD_MODE "mode"
+/* The systemd driver's scope: later commands stop it without --systemd-cgroup. */
+#define RECORD_UNIT "systemd-unit"
+
 const char *cgroup_mode_name(enum cgroup_mode mode);
 int cgroup_mode_parse(const char *s, enum cgroup_mode *mode);
 
