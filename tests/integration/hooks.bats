@@ -173,3 +173,35 @@ check_state() {
 	[ ! -e "$ROOT/$ID" ]
 	[ -e "$HOOKS/after" ]
 }
+
+# `state` and `list` only read: they take no lock, so a create whose hook is still running
+# holds neither. Until create has written state.json the container does not exist for them,
+# as with runc (which also says so on stderr in `list`; ocirun leaves it out silently).
+@test "list and state do not wait for a create whose createRuntime hook still runs" {
+	launch "$ID-other"
+	mkfifo "$HOOKS/go"
+	set_hooks createRuntime "$(hook "echo \$\$ >$HOOKS/running; read x <$HOOKS/go")"
+	ocirun_bg create --bundle "$BUNDLE" "$ID"
+	wait_for_file "$HOOKS/running"
+
+	# Blocked behind the hook, these would be killed after RT_TIMEOUT and fail.
+	RT_TIMEOUT=30 ocirun list --quiet
+	assert_status 0
+	[ "$(cat "$CTR_STDOUT")" = "$ID-other" ]
+	RT_TIMEOUT=30 ocirun list --format json
+	assert_status 0
+	jq -e --arg o "$ID-other" '[.[].id] == [$o]' "$CTR_STDOUT"
+	RT_TIMEOUT=30 ocirun state "$ID"
+	assert_status 1
+	assert_output_contains "container does not exist"
+	RT_TIMEOUT=30 ocirun state "$ID-other"
+	assert_status 0
+	jq -e '.status == "running"' "$CTR_STDOUT"
+
+	echo go >"$HOOKS/go"
+	ocirun_wait
+	assert_status 0
+	[ "$(status_of "$ID")" = created ]
+	ocirun list --quiet
+	[ "$(sort "$CTR_STDOUT" | tr '\n' ' ')" = "$ID $ID-other " ]
+}

@@ -312,3 +312,54 @@ reuse_pid() {
 	assert_output_contains "container not running"
 	proc_alive "$REUSED_PID"
 }
+
+# What a crash or a delete in progress can leave in the root: a directory without state.json,
+# one with a state.json that does not parse, a file. list shows the containers that are whole.
+@test "list: a half-removed or corrupt state directory is left out, and list still works" {
+	launch "$ID-ok"
+	mkdir "$ROOT/$ID-empty"
+	mkdir "$ROOT/$ID-bad"
+	printf '{"ociVersion": "1.0.2", "id": ' >"$ROOT/$ID-bad/state.json"
+	: >"$ROOT/$ID-file"
+
+	ocirun list
+	assert_status 0
+	[ "${#lines[@]}" -eq 2 ]
+	[ "$(awk 'NR == 2 { print $1, $3 }' "$CTR_STDOUT")" = "$ID-ok running" ]
+	ocirun list --format json
+	assert_status 0
+	jq -e --arg id "$ID-ok" '[.[] | {id, status}] == [{id: $id, status: "running"}]' "$CTR_STDOUT"
+
+	ocirun state "$ID-empty"
+	assert_status 1
+	assert_output_contains "container does not exist"
+	ocirun state "$ID-bad"
+	assert_status 1
+	assert_output_contains "state.json"
+	rm "$ROOT/$ID-file"
+}
+
+# state and list read the freezer's file alone (not every directory of the record); it must
+# still be a cgroup file: a record pointing the freezer elsewhere does not make it paused.
+@test "state: a freezer directory in state.json that is not a cgroup does not read as paused" {
+	launch
+	fake=$BATS_TEST_TMPDIR/fake-cgroup
+	mkdir "$fake"
+	echo FROZEN >"$fake/freezer.state"
+	echo 1 >"$fake/cgroup.freeze"
+	cp "$ROOT/$ID/state.json" "$BATS_TEST_TMPDIR/state.json.orig"
+	jq -c --arg d "$fake" '.cgroup |= with_entries(
+		if (.key | split(",") | index("freezer")) or .key == "unified" then .value = $d else . end)' \
+		"$BATS_TEST_TMPDIR/state.json.orig" >"$ROOT/$ID/state.json.new"
+	mv "$ROOT/$ID/state.json.new" "$ROOT/$ID/state.json"
+	jq -e --arg d "$fake" '[.cgroup[] | select(. == $d)] | length > 0' "$ROOT/$ID/state.json"
+
+	ocirun state "$ID"
+	status_now=$(jq -r .status "$CTR_STDOUT")
+	ocirun list --format json
+	list_now=$(jq -r --arg id "$ID" '.[] | select(.id == $id) | .status' "$CTR_STDOUT")
+	# Put the record back so that teardown's delete finds the container's real cgroup.
+	cp "$BATS_TEST_TMPDIR/state.json.orig" "$ROOT/$ID/state.json"
+	[ "$status_now" = running ]
+	[ "$list_now" = running ]
+}
