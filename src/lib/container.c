@@ -302,6 +302,7 @@ static void hand_over(struct create_resources *r, struct container_run **keep)
   r->b.config = NULL;
   run->cgroup = r->cgroup;
   r->cgroup = NULL;
+  cgroup_idle(run->cgroup);
   run->rootfd = r->rootfd;
   r->rootfd = -1;
   /* As after `create`: `state`, `kill` and `list` may look at it meanwhile. */

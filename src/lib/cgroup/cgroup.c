@@ -75,6 +75,12 @@ static void add_dir(struct cgroup *cg, const char *name, char *path)
   cg->ndirs++;
 }
 
+void cgroup_idle(struct cgroup *cg)
+{
+  if (cg != NULL)
+    cg_systemd_close(cg);
+}
+
 void cgroup_free(struct cgroup *cg)
 {
   if (cg == NULL)
