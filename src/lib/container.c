@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -281,6 +282,34 @@ static int restore_spawn(const struct create_options *opts, struct create_resour
 #endif
 }
 
+struct container_run {
+  struct container c; /* its dirfd holds the flock only while a step runs */
+  oci_config *config;
+  struct cgroup *cgroup;
+  int rootfd;
+};
+
+/* `run`: what create made goes on to start and delete instead of being released. */
+static void hand_over(struct create_resources *r, struct container_run **keep)
+{
+  struct container_run *run = xcalloc(1, sizeof(*run));
+
+  run->c = r->c;
+  r->c.dirfd = -1;
+  r->c.record = NULL;
+  r->c.id = NULL;
+  run->config = r->b.config;
+  r->b.config = NULL;
+  run->cgroup = r->cgroup;
+  r->cgroup = NULL;
+  cgroup_idle(run->cgroup);
+  run->rootfd = r->rootfd;
+  r->rootfd = -1;
+  /* As after `create`: `state`, `kill` and `list` may look at it meanwhile. */
+  flock(run->c.dirfd, LOCK_UN);
+  *keep = run;
+}
+
 int container_create(const struct create_options *opts, pid_t *pid, ocirun_error *err)
 {
   struct create_resources r = {.rootfd = -1, .fifo_dirfd = -1, .console_sock = -1, .devnull = -1};
@@ -326,6 +355,8 @@ int container_create(const struct create_options *opts, pid_t *pid, ocirun_error
 out:
   ns_plan_close(&args.plan);
   idmapped_release(idmapped_trees, r.config ? r.config->mounts_len : 0);
+  if (ret == 0 && opts->keep)
+    hand_over(&r, opts->keep);
   release_resources(&r, ret < 0);
   return ret;
 }
@@ -357,7 +388,9 @@ static int release_init(struct container *c, ocirun_error *err)
   }
 }
 
-static oci_config *load_config_copy(struct container *c)
+/* The config copy in the state directory, parsed only when it may hold hooks of that kind
+ * (JSON could spell the key with \u escapes: then it is parsed whatever it says). */
+static oci_config *load_config_copy(struct container *c, const char *hook_kind)
 {
   autofree char *data = NULL;
   autofree char *errmsg = NULL;
@@ -365,29 +398,36 @@ static oci_config *load_config_copy(struct container *c)
 
   if (read_file_at(c->dirfd, CONFIG_COPY, &data, &len, NULL) < 0)
     return NULL;
+  if (strstr(data, hook_kind) == NULL && strstr(data, "\\u") == NULL)
+    return NULL;
   return oci_config_parse_data(data, len, "config.json", &errmsg);
 }
 
 /* poststart and poststop failures are warnings (runtime-spec). */
-static void run_warning_hooks(struct container *c, bool poststart)
+static void run_warning_hooks_of(const oci_config *config, struct container *c, bool poststart)
 {
-  oci_config *config = load_config_copy(c);
   ocirun_error err = {0};
   autofree char *state = NULL;
   oci_hook **hooks;
   size_t n;
 
   if (config == NULL || config->hooks == NULL)
-    goto out;
+    return;
   hooks = poststart ? config->hooks->poststart : config->hooks->poststop;
   n = poststart ? config->hooks->poststart_len : config->hooks->poststop_len;
   if (n == 0)
-    goto out;
+    return;
   state = container_state_json(c, poststart ? STATUS_RUNNING : STATUS_STOPPED, false, &err);
   /* Each failure is logged as a warning by hooks_run_all; the others still run. */
   if (state != NULL)
     hooks_run_all(hooks, n, poststart ? "poststart" : "poststop", state, &err);
-out:
+}
+
+static void run_warning_hooks(struct container *c, bool poststart)
+{
+  oci_config *config = load_config_copy(c, poststart ? "poststart" : "poststop");
+
+  run_warning_hooks_of(config, c, poststart);
   oci_config_free(config);
 }
 
@@ -419,6 +459,62 @@ int container_start(const char *root, const char *id, ocirun_error *err)
 out:
   container_release(&c);
   return ret;
+}
+
+/* The held container's flock again, for one step; a state directory removed meanwhile (a
+ * `delete --force` from elsewhere) has no links left. */
+static int relock(struct container *c, bool *gone, ocirun_error *err)
+{
+  struct stat st;
+
+  *gone = false;
+  if (flock(c->dirfd, LOCK_EX) < 0)
+    return error_set(err, errno, "lock state of \"%s\"", c->id);
+  if (fstat(c->dirfd, &st) < 0)
+    return error_set(err, errno, "stat state of \"%s\"", c->id);
+  if (st.st_nlink == 0) {
+    *gone = true;
+    return error_set(err, 0, "container does not exist");
+  }
+  return 0;
+}
+
+int container_run_start(struct container_run *run, ocirun_error *err)
+{
+  struct container *c = &run->c;
+  bool gone, zombie;
+  unsigned long long start;
+  int ret = -1;
+
+  if (relock(c, &gone, err) < 0)
+    goto out;
+  /* Made by us a moment ago: only its init can have gone meanwhile (release_init waits on
+   * it otherwise). */
+  start = process_start_time((pid_t)c->record->pid, &zombie);
+  if (start == 0 || zombie || start != c->record->initStartTime) {
+    error_set(err, 0, "cannot start a container that has stopped");
+    goto out;
+  }
+  if (release_init(c, err) < 0)
+    goto out;
+  unlinkat(c->dirfd, FIFO_FILE, 0);
+  run_warning_hooks_of(run->config, c, true);
+  ret = 0;
+out:
+  flock(c->dirfd, LOCK_UN);
+  return ret;
+}
+
+void container_run_free(struct container_run *run)
+{
+  if (run == NULL)
+    return;
+  container_release(&run->c);
+  oci_config_free(run->config);
+  cgroup_free(run->cgroup);
+  if (run->rootfd >= 0)
+    close(run->rootfd);
+  free(run);
 }
 
 /* ---- kill ------------------------------------------------------------------------------ */
@@ -498,13 +594,20 @@ out:
 
 /* ---- delete ---------------------------------------------------------------------------- */
 
-static int kill_and_wait(struct container *c, ocirun_error *err)
+/* status: as the caller found it; a stopped init needs nothing. */
+static int kill_and_wait(struct container *c, enum container_status status, ocirun_error *err)
 {
-  autoclose int pidfd = (int)syscall(SYS_pidfd_open, (pid_t)c->record->pid, 0);
-  enum container_status status = container_status(c);
+  autoclose int pidfd = -1;
   struct pollfd p;
 
-  if (pidfd < 0 || status == STATUS_STOPPED)
+  if (status == STATUS_STOPPED)
+    return 0;
+  /* Pinned by the pidfd, the pid is checked again: it must still be the init. */
+  pidfd = (int)syscall(SYS_pidfd_open, (pid_t)c->record->pid, 0);
+  if (pidfd < 0)
+    return 0;
+  status = container_status(c);
+  if (status == STATUS_STOPPED)
     return 0;
   if (syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0) < 0 && errno != ESRCH)
     return error_set(err, errno, "kill container init");
@@ -563,7 +666,7 @@ int container_delete(const char *root, const char *id, bool force, ocirun_error 
               status_name(status));
     goto out;
   }
-  if (kill_and_wait(&c, err) < 0 || destroy_cgroup(&c, err) < 0)
+  if (kill_and_wait(&c, status, err) < 0 || destroy_cgroup(&c, err) < 0)
     goto out;
   run_warning_hooks(&c, false);
   rootfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -572,6 +675,32 @@ int container_delete(const char *root, const char *id, bool force, ocirun_error 
   ret = 0;
 out:
   container_release(&c);
+  return ret;
+}
+
+int container_run_delete(struct container_run *run, ocirun_error *err)
+{
+  struct container *c = &run->c;
+  bool gone;
+  int ret = -1;
+
+  /* Removed from elsewhere already: as `delete --force` of a missing container, nothing to do. */
+  if (relock(c, &gone, err) < 0) {
+    if (!gone)
+      return -1;
+    error_clear(err);
+    return 0;
+  }
+  if (kill_and_wait(c, container_status(c), err) < 0)
+    goto out;
+  if (run->cgroup && cgroup_destroy(run->cgroup, true, err) < 0)
+    goto out;
+  run_warning_hooks_of(run->config, c, false);
+  if (state_dir_remove(run->rootfd, c->id, err) < 0)
+    goto out;
+  ret = 0;
+out:
+  flock(c->dirfd, LOCK_UN);
   return ret;
 }
 

@@ -26,6 +26,9 @@ struct create_options {
   /* `restore`: CRIU rebuilds the processes from a checkpoint image instead of a new init
    * being spawned (criu.h); NULL for create and run. */
   const struct criu_options *restore;
+  /* `run`: when set, create hands over what it made (container_run below) instead of
+   * dropping it, so that start and delete need not read it back from the state directory. */
+  struct container_run **keep;
 };
 
 /* Sets up the container and leaves its init blocked on exec.fifo; the init's host pid is
@@ -34,6 +37,16 @@ int container_create(const struct create_options *opts, pid_t *pid, ocirun_error
 
 /* Releases the init blocked in `create`, then runs poststart hooks. */
 int container_start(const char *root, const char *id, ocirun_error *err);
+
+/* `run`: the container create made, held in memory from create to delete: its state (the
+ * state directory's fd, unlocked between steps so that `state` and `kill` can look at it), the
+ * parsed config and its cgroup. */
+struct container_run;
+
+/* container_start and container_delete (with --force) of the held container. */
+int container_run_start(struct container_run *run, ocirun_error *err);
+int container_run_delete(struct container_run *run, ocirun_error *err);
+void container_run_free(struct container_run *run);
 
 int container_kill(const char *root, const char *id, int sig, bool all, ocirun_error *err);
 

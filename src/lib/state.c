@@ -52,9 +52,12 @@ static int mkdir_p(const char *path, mode_t mode)
 
 int state_root_open(const char *root, bool create, ocirun_error *err)
 {
-  int fd;
+  int fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 
-  if (create && mkdir_p(root, 0700) < 0) {
+  /* Most often it is there: mkdir -p only when it is not. */
+  if (fd >= 0 || !create || errno != ENOENT)
+    goto opened;
+  if (mkdir_p(root, 0700) < 0) {
     if ((errno == EACCES || errno == EPERM || errno == EROFS) && geteuid() != 0)
       return error_set(err, errno,
                        "create state directory \"%s\" as uid %u (rootless: set XDG_RUNTIME_DIR "
@@ -63,6 +66,7 @@ int state_root_open(const char *root, bool create, ocirun_error *err)
     return error_set(err, errno, "create state directory \"%s\"", root);
   }
   fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+opened:
   if (fd < 0)
     return error_set(err, errno, "open state directory \"%s\"", root);
   return fd;
@@ -348,8 +352,25 @@ static int remove_tree_at(int dirfd, const char *name)
   return unlinkat(dirfd, name, AT_REMOVEDIR);
 }
 
+/* What the state directory holds after create and start: removed by name, without a listing.
+ * Anything else in it leaves it not empty, and remove_tree_at then takes the rest. */
+static int remove_known_at(int dirfd, const char *name)
+{
+  static const char *const known[] = {STATE_FILE, CONFIG_COPY, FIFO_FILE};
+  int fd = openat(dirfd, name, O_PATH | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+
+  if (fd < 0)
+    return -1;
+  for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++)
+    unlinkat(fd, known[i], 0);
+  close(fd);
+  return unlinkat(dirfd, name, AT_REMOVEDIR);
+}
+
 int state_dir_remove(int rootfd, const char *id, ocirun_error *err)
 {
+  if (remove_known_at(rootfd, id) == 0)
+    return 0;
   if (remove_tree_at(rootfd, id) < 0 && errno != ENOENT)
     return error_set(err, errno, "remove state directory of \"%s\"", id);
   return 0;

@@ -608,6 +608,25 @@ requires_controller_quiet() {
 	assert_no_cgroup_dirs
 }
 
+@test "delete: a process left in the cgroup after the init exited is killed, then the cgroups go" {
+	# Without a pid namespace a child outlives the init: rmdir of the cgroup is refused (EBUSY)
+	# until delete has found the child in cgroup.procs and killed it.
+	update_config '.linux.namespaces |= map(select(.type != "pid"))'
+	set_args sh -c 'sleep 1000 & exit 0'
+	create_ok "$ID"
+	ocirun start "$ID"
+	assert_status 0
+	wait_for_status "$ID" stopped
+	d=$(all_cgroup_dirs | head -n1)
+	mapfile -t pids <"$d/cgroup.procs"
+	[ "${#pids[@]}" -eq 1 ] || fail "expected the child alone in $d, found: ${pids[*]}"
+	ocirun delete "$ID"
+	assert_status 0
+	wait_until_dead "${pids[0]}"
+	assert_no_cgroup_dirs
+	[ ! -d "$ROOT/$ID" ] || fail "state directory left"
+}
+
 @test "create that fails after the cgroups were made leaves no cgroup behind" {
 	update_config '.mounts += [{"destination": "/mnt", "type": "bind", "source": "/nonexistent-ocirun", "options": ["bind"]}]'
 	ocirun create --bundle "$BUNDLE" "$ID"

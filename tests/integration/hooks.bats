@@ -158,6 +158,18 @@ check_state() {
 	check_state "$HOOKS/poststop.json" stopped 0
 }
 
+@test "run: poststart gets the running state before poststop gets the stopped one" {
+	set_args true
+	set_hooks poststart "$(hook "cat >$HOOKS/poststart.json; echo poststart >>$HOOKS/order")"
+	set_hooks poststop "$(hook "cat >$HOOKS/poststop.json; echo poststop >>$HOOKS/order")"
+	ocirun run --pid-file "$BATS_TEST_TMPDIR/pid" "$ID"
+	assert_status 0
+	check_state "$HOOKS/poststart.json" running "$(cat "$BATS_TEST_TMPDIR/pid")"
+	check_state "$HOOKS/poststop.json" stopped 0
+	[ "$(cat "$HOOKS/order" | tr '\n' ' ')" = "poststart poststop " ] || fail "$(cat "$HOOKS/order")"
+	[ ! -e "$ROOT/$ID" ]
+}
+
 # runtime-spec runtime.md "Lifecycle" step 13: a failing poststop hook is a warning, "the
 # remaining hooks and lifecycle continue as if the hook had succeeded"
 @test "a failing poststop hook does not stop delete or the other poststop hooks" {

@@ -96,6 +96,18 @@ teardown() {
 	[ "$(cat "$CTR_STDERR")" = err ]
 }
 
+@test "run: while it waits, the state directory and state are as after create and start" {
+	ocirun_bg run "$ID"
+	wait_for_status "$ID" running
+	[ "$(ls "$ROOT/$ID" | tr '\n' ' ')" = "config.json state.json " ] || fail "$(ls -l "$ROOT/$ID")"
+	# run holds no lock while it waits: state, kill and delete --force from elsewhere get in.
+	rt delete --force "$ID"
+	ocirun_wait
+	assert_status 137
+	[ ! -s "$CTR_STDERR" ] || fail "run: $(cat "$CTR_STDERR")"
+	[ ! -e "$ROOT/$ID" ]
+}
+
 @test "run --detach: returns while the container runs" {
 	ocirun run --detach "$ID"
 	assert_status 0

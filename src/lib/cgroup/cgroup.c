@@ -75,6 +75,12 @@ static void add_dir(struct cgroup *cg, const char *name, char *path)
   cg->ndirs++;
 }
 
+void cgroup_idle(struct cgroup *cg)
+{
+  if (cg != NULL)
+    cg_systemd_close(cg);
+}
+
 void cgroup_free(struct cgroup *cg)
 {
   if (cg == NULL)
@@ -157,13 +163,14 @@ struct cgroup *cgroup_from_record(const oci_string_map *record, ocirun_error *er
       goto bad;
     /* ... and it must be a cgroup: a forged record naming a host directory whose
      * "cgroup.procs" lists host pids must not get them signalled (kill --all, pause). */
-    if (access(clean, F_OK) == 0 && !cg_is_cgroupfs(clean))
+    if (cg_not_cgroupfs(clean))
       goto bad;
     add_dir(cg, key, steal_ptr(clean));
   }
   /* No directory at all is a rootless container that runs without a cgroup of its own. */
   if (!have_mode)
     goto bad;
+  cg->fs_checked = true;
   return cg;
 
 bad:
@@ -461,6 +468,8 @@ int cgroup_create(const oci_config *config, const char *id, bool systemd_driver,
     return -1;
   }
   cgroup_host_release(&host);
+  /* Made below the cgroup mounts that mountinfo lists. */
+  cg->fs_checked = true;
   *out = cg;
   return 0;
 }
@@ -581,17 +590,13 @@ static int kill_remaining(const struct cgroup *cg, ocirun_error *err)
 
 /* ---- destroy -------------------------------------------------------------------------- */
 
-int cgroup_destroy(struct cgroup *cg, bool kill_rest, ocirun_error *err)
+/* What delete does when a plain rmdir is refused (EBUSY: processes left, or cgroups the
+ * container made below its own) or fails otherwise: every process left in any hierarchy is
+ * killed first, then each tree goes deepest first, with retries while the tasks leave. */
+static int destroy_thorough(struct cgroup *cg, bool kill_rest, ocirun_error *err)
 {
   int ret = 0;
 
-  /* Only ever cgroupfs: a record that names anything else is refused before any kill/rmdir. */
-  for (size_t i = 0; i < cg->ndirs; i++)
-    if (access(cg->dirs[i].path, F_OK) == 0 && !cg_is_cgroupfs(cg->dirs[i].path))
-      return error_set(err, EINVAL, "cgroup: %s is not on a cgroup filesystem", cg->dirs[i].path);
-  /* A scope we did not start (its name was taken) is another container's: hands off. */
-  if (cg->unit && !cg->unit_ours)
-    return 0;
   if (kill_rest && kill_remaining(cg, err) < 0)
     return -1;
   if (cg->unit) {
@@ -608,4 +613,25 @@ int cgroup_destroy(struct cgroup *cg, bool kill_rest, ocirun_error *err)
     }
   }
   return ret;
+}
+
+int cgroup_destroy(struct cgroup *cg, bool kill_rest, ocirun_error *err)
+{
+  /* Only ever cgroupfs: a record that names anything else is refused before any kill/rmdir. */
+  for (size_t i = 0; !cg->fs_checked && i < cg->ndirs; i++)
+    if (cg_not_cgroupfs(cg->dirs[i].path))
+      return error_set(err, EINVAL, "cgroup: %s is not on a cgroup filesystem", cg->dirs[i].path);
+  /* A scope we did not start (its name was taken) is another container's: hands off. */
+  if (cg->unit && !cg->unit_ours)
+    return 0;
+  /* systemd's scope is stopped through systemd, after what is left was killed. */
+  if (cg->unit)
+    return destroy_thorough(cg, kill_rest, err);
+  /* Most often nothing is left: the init is gone and with it its pid namespace. Then one rmdir
+   * a hierarchy is all it takes (the kernel refuses it while a process or a child cgroup is
+   * there), and the scan for processes and children is for when it is refused. */
+  for (size_t i = 0; i < cg->ndirs; i++)
+    if (cg_rmdir_one(cg->dirs[i].path) < 0)
+      return destroy_thorough(cg, kill_rest, err);
+  return 0;
 }

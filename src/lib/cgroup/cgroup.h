@@ -77,6 +77,10 @@ struct cgroup *cgroup_of_container(const struct container *c, ocirun_error *err)
 /* "v1", "hybrid" or "v2". */
 const char *cgroup_mode_str(const struct cgroup *cg);
 
+/* Closes what need not stay open while the container runs (the connection to systemd, opened
+ * again when next used), for a cgroup held from create to delete (`run`). */
+void cgroup_idle(struct cgroup *cg);
+
 void cgroup_free(struct cgroup *cg);
 
 #endif

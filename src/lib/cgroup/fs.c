@@ -263,11 +263,16 @@ int cg_read_procs_tree(const char *dir, pid_t **pids, size_t *n, size_t *cap, oc
   return read_procs_tree(dir, pids, n, cap, 0, err);
 }
 
-bool cg_is_cgroupfs(const char *path)
+bool cg_not_cgroupfs(const char *path)
 {
   struct statfs sf;
 
   if (statfs(path, &sf) < 0)
-    return false;
-  return sf.f_type == CGROUP_SUPER_MAGIC || sf.f_type == CGROUP2_SUPER_MAGIC;
+    return errno != ENOENT && errno != ENOTDIR && errno != EACCES;
+  return sf.f_type != CGROUP_SUPER_MAGIC && sf.f_type != CGROUP2_SUPER_MAGIC;
+}
+
+int cg_rmdir_one(const char *path)
+{
+  return rmdir(path) == 0 || errno == ENOENT ? 0 : -1;
 }

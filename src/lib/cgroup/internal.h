@@ -42,6 +42,9 @@ struct cgroup {
   bool start_pending;           /* create: the scope is started by cgroup_enter, with the init */
   const oci_resources *pending; /* create: the resources to apply then (the config's) */
   struct cg_bus *bus;           /* the connection to systemd, opened on first use */
+  /* Every directory was found on cgroupfs (cgroup_from_record) or made there by us
+   * (cgroup_create): destroy need not statfs them again. */
+  bool fs_checked;
 };
 
 /* Keys of the cgroup record in state.json besides the hierarchy names (cgroup_to_record). */
@@ -149,8 +152,12 @@ int cg_rmdir_tree(const char *path, ocirun_error *err);
 int cg_parse_procs(const char *text, pid_t **pids, size_t *n, size_t *cap);
 /* The pids of dir's cgroup.procs and of every cgroup below it. */
 int cg_read_procs_tree(const char *dir, pid_t **pids, size_t *n, size_t *cap, ocirun_error *err);
-/* True when path lies on a cgroup or cgroup2 filesystem (checked before destroying). */
-bool cg_is_cgroupfs(const char *path);
+/* True when path exists and lies on some other filesystem than cgroup or cgroup2: one statfs
+ * (a missing or unreadable path is not refused, as nothing there can be signalled or removed). */
+bool cg_not_cgroupfs(const char *path);
+/* rmdir of path alone: 0 when it is gone (or was), -1 with errno otherwise (EBUSY: processes
+ * or cgroups are left in it). */
+int cg_rmdir_one(const char *path);
 
 /* ---- conversions (convert.c) ---------------------------------------------------------- */
 
