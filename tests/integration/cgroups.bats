@@ -139,6 +139,29 @@ assert_no_cgroup_dirs() {
 	done
 }
 
+@test "cgroupsPath: the init is in every configured cgroup before the hooks and the process run" {
+	# The init joins its memory cgroup only after the mounts that need no cgroup, so that they
+	# are charged like the runtime's own memory (docs/architecture.md), but before anything
+	# else: the createRuntime hook (run by the runtime when the init asks for the hooks) reads
+	# the init's /proc/PID/cgroup, the createContainer hook (the init's child) its own.
+	local jq
+	jq=$(command -v jq)
+	update_config '.hooks.createRuntime = [{"path": "/bin/sh", "args": ["sh", "-c",
+		("pid=$(" + $jq + " .pid) && cat /proc/$pid/cgroup >" + $d + "/init")]}] |
+		.hooks.createContainer = [{"path": "/bin/sh", "args": ["sh", "-c",
+		("cat /proc/self/cgroup >" + $d + "/hook")]}]' --arg jq "$jq" --arg d "$BATS_TEST_TMPDIR"
+	create_ok
+	for f in init hook; do
+		n=0
+		while IFS=: read -r _ name path; do
+			[ "$path" = "$CG_PATH" ] || fail "$f: hierarchy '$name': $path, want $CG_PATH"
+			n=$((n + 1))
+		done <"$BATS_TEST_TMPDIR/$f"
+		[ "$n" -gt 0 ] || fail "$f: no /proc/PID/cgroup read"
+		[ "$n" -eq "$(grep -c . "/proc/$(pid_of "$ID")/cgroup")" ]
+	done
+}
+
 @test "cgroupsPath: empty puts the container under the runtime's own cgroup, named by its id" {
 	update_config 'del(.linux.cgroupsPath)'
 	create_ok
