@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <sched.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -181,6 +182,25 @@ static int pass_listener(struct init_args *args, pid_t init, ocirun_error *err)
   return sync_send(args->sync_fd, SYNC_SECCOMP_ACK, 0, err);
 }
 
+/* With early setup the init works while the parent moves it into its cgroups: when that (or
+ * SYNC_PREPARED) fails, the init may have failed first (a write of the pid of a process that
+ * has exited, a socket closed by its end), and its message, already sent, is the one to give. */
+static int prefer_init_error(const struct init_args *args, ocirun_error *err)
+{
+  struct sync_msg msg;
+  ssize_t n;
+
+  if (!args->early_setup)
+    return -1;
+  memset(&msg, 0, sizeof(msg));
+  n = recv(args->sync_fd, &msg, sizeof(msg) - 1, MSG_DONTWAIT);
+  if (n >= (ssize_t)offsetof(struct sync_msg, text) && msg.type == SYNC_ERROR) {
+    err->errnum = msg.errnum;
+    snprintf(err->msg, sizeof(err->msg), "%s", msg.text);
+  }
+  return -1;
+}
+
 /* After the init exists: maps, cgroups (with early setup all but memory, which the init
  * joins itself), oom score, then answer its requests until SYNC_READY. */
 static int serve_init(struct init_args *args, pid_t init, bool write_maps, ocirun_error *err)
@@ -192,13 +212,13 @@ static int serve_init(struct init_args *args, pid_t init, bool write_maps, ociru
     return -1;
   /* Before the init goes on: it unshares its cgroup namespace only once it sits here. */
   if (args->cgroup && !args->born_in_cgroup && cgroup_enter_part(args->cgroup, init, part, err) < 0)
-    return -1;
+    return prefer_init_error(args, err);
   if (process_set_oom_score_adj(init, args->config->process, err) < 0)
-    return -1;
+    return prefer_init_error(args, err);
   args->container->record->pid = init;
   args->container->record->has_pid = true;
   if (sync_send(args->sync_fd, SYNC_PREPARED, init, err) < 0)
-    return -1;
+    return prefer_init_error(args, err);
   for (;;) {
     if (sync_recv(args->sync_fd, &msg, err) < 0)
       return -1;

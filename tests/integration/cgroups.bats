@@ -639,6 +639,21 @@ requires_controller_quiet() {
 	assert_no_cgroup_dirs
 }
 
+@test "a mount that fails while the runtime moves the init into its cgroups: create says what failed" {
+	# The init mounts while the runtime writes its pid into cgroup.procs (after an idle moment
+	# the first write on cgroup v1 waits for an RCU grace period): an init that failed first
+	# has exited by the time the runtime writes or sends to it, and its error is the one told.
+	update_config '.mounts += [{"destination": "/mnt", "type": "bind", "source": "/nonexistent-ocirun", "options": ["bind"]}]'
+	for i in 1 2 3 4 5; do
+		sleep 0.2
+		ocirun create --bundle "$BUNDLE" "$ID"
+		assert_status nonzero
+		assert_output_contains 'mount "/nonexistent-ocirun" on "/mnt"'
+		[ ! -d "$ROOT/$ID" ]
+		assert_no_cgroup_dirs
+	done
+}
+
 @test "soak: ${SOAK_CYCLES:-200} create/start/kill/delete cycles leave no cgroup, mount, process or state" {
 	snapshot before
 	local i id n=${SOAK_CYCLES:-200}

@@ -134,11 +134,12 @@ rmdir "$CG/ocirun-vm" 2>/dev/null
 # ---- the init born in its cgroup ---------------------------------------------------------------
 # On v2 the init is cloned with clone3 CLONE_INTO_CGROUP: no write of cgroup.procs, no migration.
 # Where clone3 is refused (no-clone3.py answers it ENOSYS by seccomp, as an older kernel or an
-# engine's profile would) the init is cloned the old way and moved by writing its pid.
+# engine's profile would) the init is cloned the old way and moved by writing its pid. strace
+# follows the runtime alone (no -f: it would wait for the init, which waits for start).
 jq '.linux.cgroupsPath = "/ocirun-vm/c3" | del(.linux.resources) | del(.linux.devices) |
 	.process.args = ["sleep", "1000"]' "$cfg" >"$cfg.new" && mv "$cfg.new" "$cfg"
 if command -v strace >/dev/null; then
-	if (cd "$bundle" && strace -f -qq -e trace=clone3 -o /tmp/vm/clone3.trace "$OCIRUN" --root "$ROOT" \
+	if (cd "$bundle" && strace -qq -e trace=clone3 -o /tmp/vm/clone3.trace "$OCIRUN" --root "$ROOT" \
 		create c3 </dev/null >/tmp/vm/c3.out 2>&1); then
 		pid=$(state_of c3 .pid)
 		sed 's/^/#   /' /tmp/vm/clone3.trace | grep CLONE_INTO_CGROUP
