@@ -182,9 +182,10 @@ static int pass_listener(struct init_args *args, pid_t init, ocirun_error *err)
   return sync_send(args->sync_fd, SYNC_SECCOMP_ACK, 0, err);
 }
 
-/* With early setup the init works while the parent moves it into its cgroups: when that (or
- * SYNC_PREPARED) fails, the init may have failed first (a write of the pid of a process that
- * has exited, a socket closed by its end), and its message, already sent, is the one to give. */
+/* With early setup the init works while the parent moves it into its cgroups: when that, the
+ * send of SYNC_PREPARED or the next receive fails, the init may have failed first (a write of
+ * the pid of a process that has exited, a socket closed or reset by its end), and its
+ * message, already sent, is the one to give. */
 static int prefer_init_error(const struct init_args *args, ocirun_error *err)
 {
   struct sync_msg msg;
@@ -220,8 +221,10 @@ static int serve_init(struct init_args *args, pid_t init, bool write_maps, ociru
   if (sync_send(args->sync_fd, SYNC_PREPARED, init, err) < 0)
     return prefer_init_error(args, err);
   for (;;) {
+    /* An init that exits without reading SYNC_PREPARED resets the connection: the reset is
+     * reported before the SYNC_ERROR it sent, which is read next. */
     if (sync_recv(args->sync_fd, &msg, err) < 0)
-      return -1;
+      return prefer_init_error(args, err);
     log_debug("bootstrap: init %d sent %s", (int)init, sync_type_name(msg.type));
     switch (msg.type) {
     case SYNC_HOOKS_PLS:
