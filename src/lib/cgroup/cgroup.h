@@ -69,7 +69,8 @@ int cgroup_v2_fd(const struct cgroup *cg);
  * the mountinfo read when the cgroup was made (the init reads it no second time): per v1
  * hierarchy the name of its directory there ("cpu,cpuacct", "systemd") and the host directory
  * bound onto it, the container's own cgroup (or, without one, the caller's). NULL with *n = 0
- * on a cgroup v2 host or for a cgroup loaded from state.json. */
+ * on a cgroup v2 host, for a cgroup loaded from state.json, and for a systemd scope not
+ * started yet (its directories do not exist before). */
 struct cgroup_view {
   char *name;
   char *dir;

@@ -295,6 +295,8 @@ void cgroup_views_release(struct cgroup *cg)
 
 const struct cgroup_view *cgroup_v1_views(const struct cgroup *cg, size_t *n)
 {
-  *n = cg ? cg->nviews : 0;
+  /* The systemd driver makes the directories with the scope, when the init already runs: an
+   * init (a fork of that cgroup) cannot count on them before it sits in them. */
+  *n = cg && !cg->start_pending ? cg->nviews : 0;
   return *n ? cg->views : NULL;
 }
