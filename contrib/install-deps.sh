@@ -5,7 +5,8 @@
 # clang for the sanitizer lane and the fuzz targets) and meson, the libraries' development files,
 # and what the integration suites use (bats, a static busybox for the test bundles, jq, python3
 # for the console-socket receiver, iproute2, util-linux, procps, uidmap and passwd for the
-# rootless suite, tini and catatonit as the comparison for ocirun-init).
+# rootless suite, tini and catatonit as the comparison for ocirun-init, strace for the cgroup v2
+# lane's clone3 check).
 # Idempotent: when everything is already installed it does nothing (and needs no network).
 # Runs without a terminal; as root, or through sudo when that is available.
 set -euo pipefail
@@ -26,6 +27,8 @@ packages=(
 	uidmap passwd
 	# the inits that tests/integration/init.bats compares ocirun-init with
 	tini catatonit
+	# the vm-cgroup2 lane: that the init is born in its cgroup (clone3 CLONE_INTO_CGROUP)
+	strace
 	# style
 	clang-format git
 	# the sanitizer lane and the libFuzzer targets (contrib/test.sh): clang with its runtimes,

@@ -5,6 +5,8 @@
 #include <fcntl.h>
 #include <sched.h>
 #include <signal.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -180,25 +182,49 @@ static int pass_listener(struct init_args *args, pid_t init, ocirun_error *err)
   return sync_send(args->sync_fd, SYNC_SECCOMP_ACK, 0, err);
 }
 
-/* After the init exists: maps, oom score, then answer its requests until SYNC_READY. */
+/* With early setup the init works while the parent moves it into its cgroups: when that, the
+ * send of SYNC_PREPARED or the next receive fails, the init may have failed first (a write of
+ * the pid of a process that has exited, a socket closed or reset by its end), and its
+ * message, already sent, is the one to give. */
+static int prefer_init_error(const struct init_args *args, ocirun_error *err)
+{
+  struct sync_msg msg;
+  ssize_t n;
+
+  if (!args->early_setup)
+    return -1;
+  memset(&msg, 0, sizeof(msg));
+  n = recv(args->sync_fd, &msg, sizeof(msg) - 1, MSG_DONTWAIT);
+  if (n >= (ssize_t)offsetof(struct sync_msg, text) && msg.type == SYNC_ERROR) {
+    err->errnum = msg.errnum;
+    snprintf(err->msg, sizeof(err->msg), "%s", msg.text);
+  }
+  return -1;
+}
+
+/* After the init exists: maps, cgroups (with early setup all but memory, which the init
+ * joins itself), oom score, then answer its requests until SYNC_READY. */
 static int serve_init(struct init_args *args, pid_t init, bool write_maps, ocirun_error *err)
 {
   struct sync_msg msg;
+  enum cgroup_enter_part part = args->early_setup ? CGROUP_ENTER_BUT_MEMORY : CGROUP_ENTER_ALL;
 
   if (write_maps && ns_write_id_maps(init, args->config->linux, unprivileged_writer(), err) < 0)
     return -1;
   /* Before the init goes on: it unshares its cgroup namespace only once it sits here. */
-  if (args->cgroup && cgroup_enter(args->cgroup, init, err) < 0)
-    return -1;
+  if (args->cgroup && !args->born_in_cgroup && cgroup_enter_part(args->cgroup, init, part, err) < 0)
+    return prefer_init_error(args, err);
   if (process_set_oom_score_adj(init, args->config->process, err) < 0)
-    return -1;
+    return prefer_init_error(args, err);
   args->container->record->pid = init;
   args->container->record->has_pid = true;
   if (sync_send(args->sync_fd, SYNC_PREPARED, init, err) < 0)
-    return -1;
+    return prefer_init_error(args, err);
   for (;;) {
+    /* An init that exits without reading SYNC_PREPARED resets the connection: the reset is
+     * reported before the SYNC_ERROR it sent, which is read next. */
     if (sync_recv(args->sync_fd, &msg, err) < 0)
-      return -1;
+      return prefer_init_error(args, err);
     log_debug("bootstrap: init %d sent %s", (int)init, sync_type_name(msg.type));
     switch (msg.type) {
     case SYNC_HOOKS_PLS:
@@ -223,6 +249,58 @@ static int serve_init(struct init_args *args, pid_t init, bool write_maps, ociru
   }
 }
 
+#ifndef CLONE_INTO_CGROUP
+#define CLONE_INTO_CGROUP 0x200000000ULL
+#endif
+
+/* clone3's arguments up to `cgroup` (CLONE_ARGS_SIZE_VER2), spelled here for C libraries
+ * without linux/sched.h's struct clone_args. */
+struct clone_args_v2 {
+  uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size, tls;
+  uint64_t set_tid, set_tid_size, cgroup;
+};
+
+/* The refusals after which the init is cloned the old way and moved by writing its pid:
+ * no clone3 (ENOSYS, or a seccomp filter's answer), no CLONE_INTO_CGROUP (E2BIG, EINVAL),
+ * a cgroup that takes no process this way (EBUSY, EOPNOTSUPP), or none this caller may move
+ * into (EPERM, EACCES: the write then says which file refused). */
+static bool clone3_refused(int errnum)
+{
+  return errnum == ENOSYS || errnum == E2BIG || errnum == EINVAL || errnum == EBUSY ||
+         errnum == EOPNOTSUPP || errnum == EPERM || errnum == EACCES;
+}
+
+/* The fast path's clone; the child becomes the init. On cgroup v2 the init is born in its
+ * cgroup (clone3 CLONE_INTO_CGROUP): no migration, no write of cgroup.procs. */
+static pid_t spawn_init(struct init_args *args, unsigned long flags, int child_sock)
+{
+  autoclose int cgfd = args->cgroup ? cgroup_v2_fd(args->cgroup) : -1;
+  pid_t init = -1;
+
+  if (cgfd >= 0) {
+    struct clone_args_v2 ca = {
+        .flags = flags | CLONE_INTO_CGROUP,
+        .exit_signal = SIGCHLD,
+        .cgroup = (uint64_t)cgfd,
+    };
+    init = (pid_t)syscall(SYS_clone3, &ca, sizeof(ca));
+    if (init >= 0) /* in the parent and in the init */
+      args->born_in_cgroup = true;
+    else if (init < 0 && clone3_refused(errno))
+      log_debug("bootstrap: clone3 into the cgroup refused (%s): moving the init there instead",
+                strerror(errno));
+  }
+  if (init < 0 && (cgfd < 0 || clone3_refused(errno)))
+    init = clone_fork(flags);
+  if (init == 0) {
+    if (cgfd >= 0)
+      close(cgfd);
+    args->sync_fd = child_sock;
+    init_main(args);
+  }
+  return init;
+}
+
 int bootstrap_spawn(struct init_args *args, pid_t *init_pid, ocirun_error *err)
 {
   int sv[2];
@@ -239,14 +317,11 @@ int bootstrap_spawn(struct init_args *args, pid_t *init_pid, ocirun_error *err)
   log_debug("bootstrap: %s, new namespaces 0x%x, %d joined by path",
             args->plan.needs_intermediate ? "intermediate process" : "single clone",
             args->plan.create_flags, args->plan.njoin);
+  args->early_setup = !args->plan.needs_intermediate && !(args->plan.create_flags & CLONE_NEWUSER);
   if (args->plan.needs_intermediate) {
     ret = run_intermediate(args, sv[0], sv[1], &init, err);
   } else {
-    init = clone_fork((unsigned long)(args->plan.create_flags & ~CLONE_NEWCGROUP));
-    if (init == 0) {
-      args->sync_fd = sv[1];
-      init_main(args);
-    }
+    init = spawn_init(args, (unsigned long)(args->plan.create_flags & ~CLONE_NEWCGROUP), sv[1]);
     ret = init < 0 ? error_set(err, errno, "clone init") : 0;
   }
   args->nclose--;

@@ -36,7 +36,16 @@ struct init_args {
   int host_devnull;          /* O_PATH /dev/null of the host, for masking */
   const int *idmapped_trees; /* per mount: a detached idmapped tree or -1 (idmapped.h) */
   bool unprivileged;         /* set by bootstrap: the parent is not root (see init_main) */
-  int close_in_child[8];     /* the parent's own fds the children must close first */
+  /* Set by bootstrap: the init does what needs no cgroup (session, names, loopback, mounts)
+   * while the parent moves it into every cgroup but the memory one, waits for SYNC_PREPARED
+   * only where its cgroups matter (rootfs.h, enter_cgroups), and joins the memory cgroup
+   * itself then: the first migration on cgroup v1 may wait for an RCU grace period, and the
+   * runtime's own setup work is charged like the runtime's memory (docs/architecture.md).
+   * Not when the init must wait for its id maps first (a new user namespace on the fast
+   * path) or shares the socket with the intermediate (see sync.h). */
+  bool early_setup;
+  bool born_in_cgroup;   /* set by bootstrap: clone3 CLONE_INTO_CGROUP put it there (v2) */
+  int close_in_child[8]; /* the parent's own fds the children must close first */
   int nclose;
 };
 

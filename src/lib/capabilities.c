@@ -106,13 +106,20 @@ int capability_last(void)
 {
   static int last = -1;
 
-  /* PR_CAPBSET_READ fails with EINVAL past the kernel's last capability. Probing needs no
-   * /proc/sys/kernel/cap_last_cap, which may not be mounted (or be the image's) here. */
+  /* PR_CAPBSET_READ fails with EINVAL past the kernel's last capability, and succeeds for
+   * every number up to it: a binary search finds it in six calls. Probing needs no
+   * /proc/sys/kernel/cap_last_cap, which may not be mounted (or be the image's) here. The
+   * answer is cached, so that the init (a fork) inherits it. */
   if (last < 0) {
-    int cap = 0;
-    while (cap < 63 && prctl(PR_CAPBSET_READ, cap + 1, 0, 0, 0) >= 0)
-      cap++;
-    last = cap;
+    int lo = 0, hi = 63; /* lo is known, hi+1 is past the end */
+    while (lo < hi) {
+      int mid = lo + (hi - lo + 1) / 2;
+      if (prctl(PR_CAPBSET_READ, mid, 0, 0, 0) >= 0)
+        lo = mid;
+      else
+        hi = mid - 1;
+    }
+    last = lo;
   }
   return last;
 }
@@ -175,11 +182,18 @@ int capabilities_drop_bounding(const oci_capabilities *caps, ocirun_error *err)
 {
   uint64_t keep = set_mask(caps, SET_BOUNDING);
 
+  /* Dropping what is already out of the bounding set succeeds, so no read comes first: one
+   * prctl per capability to drop. Only without CAP_SETPCAP (EPERM) does it matter whether
+   * the capability was there at all. */
   for (int cap = 0; cap <= capability_last(); cap++) {
     if (keep & (UINT64_C(1) << cap))
       continue;
-    if (cap_get_bound((cap_value_t)cap) == 1 && cap_drop_bound((cap_value_t)cap) < 0)
-      return error_set(err, errno, "drop %s from the bounding set", cap_name(cap));
+    int errnum;
+    if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) == 0)
+      continue;
+    errnum = errno;
+    if (errnum != EPERM || prctl(PR_CAPBSET_READ, cap, 0, 0, 0) != 0)
+      return error_set(err, errnum, "drop %s from the bounding set", cap_name(cap));
   }
   return 0;
 }
@@ -248,8 +262,10 @@ static int raise_ambient(const oci_capabilities *caps, uint64_t perm, uint64_t i
 {
   uint64_t wanted = set_mask(caps, SET_AMBIENT);
 
-  /* Kernels before 4.3 have no ambient set: nothing to clear, and nothing may be raised. */
-  if (cap_reset_ambient() < 0 && errno != EINVAL)
+  /* One call clears the set (libcap's cap_reset_ambient asks about every capability
+   * first). Kernels before 4.3 have no ambient set: nothing to clear, and nothing may be
+   * raised. */
+  if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 && errno != EINVAL)
     return error_set(err, errno, "clear the ambient capabilities");
   for (int cap = 0; cap <= capability_last(); cap++) {
     uint64_t bit = UINT64_C(1) << cap;

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "bootstrap.h"
+#include "cgroup/cgroup.h"
 #include "devices.h"
 #include "hooks.h"
 #include "keyring.h"
@@ -51,7 +52,8 @@ static int set_host_names(const oci_config *config, bool uts_ns, ocirun_error *e
   return 0;
 }
 
-/* Namespaces, identity of the session, names, network: before the filesystem. */
+/* Namespaces, identity of the session, names, network: before the filesystem. None of it
+ * depends on the cgroups (see enter_cgroups). */
 static int setup_namespaces(struct init_args *args, ocirun_error *err)
 {
   const oci_config *config = args->config;
@@ -59,8 +61,6 @@ static int setup_namespaces(struct init_args *args, ocirun_error *err)
 
   if (!args->plan.needs_intermediate && (create & CLONE_NEWUSER))
     ns_become_root();
-  if ((create & CLONE_NEWCGROUP) && unshare(CLONE_NEWCGROUP) < 0)
-    return error_set(err, errno, "unshare cgroup namespace");
   if (setsid() < 0)
     return error_set(err, errno, "setsid");
   /* The session keyring made next gets the container's SELinux label, as with runc. */
@@ -72,6 +72,29 @@ static int setup_namespaces(struct init_args *args, ocirun_error *err)
     return -1;
   if ((create & CLONE_NEWNET) && net_loopback_up(err) < 0)
     return -1;
+  return 0;
+}
+
+/* Where the init must sit in every cgroup of the container: before its cgroup namespace
+ * (whose root is the cgroup it is in), a cgroup mount that shows it, hooks (processes) and
+ * everything after. With early setup the parent has moved it into all but the memory cgroup
+ * meanwhile (SYNC_PREPARED says so), and it joins that one itself now, so that what it did so
+ * far (the mounts, the device nodes) is charged like the runtime's own memory
+ * (docs/architecture.md). Without early setup it got here in every cgroup already. */
+static int enter_cgroups(void *arg, ocirun_error *err)
+{
+  struct init_args *args = arg;
+  struct sync_msg msg;
+
+  if (args->early_setup) {
+    if (sync_expect(args->sync_fd, SYNC_PREPARED, &msg, err) < 0)
+      return -1;
+    if (args->cgroup && !args->born_in_cgroup &&
+        cgroup_enter_part(args->cgroup, 0, CGROUP_ENTER_MEMORY, err) < 0)
+      return -1;
+  }
+  if ((args->plan.create_flags & CLONE_NEWCGROUP) && unshare(CLONE_NEWCGROUP) < 0)
+    return error_set(err, errno, "unshare cgroup namespace");
   return 0;
 }
 
@@ -94,7 +117,7 @@ static int request_runtime_hooks(struct init_args *args, ocirun_error *err)
  * runc does. */
 static int enter_rootfs_without_mounts(struct init_args *args, ocirun_error *err)
 {
-  if (request_runtime_hooks(args, err) < 0)
+  if (enter_cgroups(args, err) < 0 || request_runtime_hooks(args, err) < 0)
     return -1;
   if (chdir(args->rootfs) < 0 || chroot(".") < 0 || chdir("/") < 0)
     return error_set(err, errno, "chroot into \"%s\"", args->rootfs);
@@ -134,8 +157,11 @@ static int setup_filesystem(struct init_args *args, ocirun_error *err)
       .console_fd = -1,
       .host_devnull = args->host_devnull,
       .idmapped_trees = args->idmapped_trees,
+      .enter_cgroups = enter_cgroups,
+      .enter_cgroups_arg = args,
   };
 
+  ctx.cgroup_views = cgroup_v1_views(args->cgroup, &ctx.ncgroup_views);
   if (!args->plan.mount_ns)
     return enter_rootfs_without_mounts(args, err);
   if (rootfs_mount_all(&ctx, err) < 0 || request_runtime_hooks(args, err) < 0)
@@ -196,7 +222,8 @@ void init_main(struct init_args *args)
     if (args->close_in_child[i] >= 0)
       close(args->close_in_child[i]);
 
-  if (sync_expect(args->sync_fd, SYNC_PREPARED, &msg, &err) < 0)
+  /* Without early setup everything waits for the cgroups (and id maps). */
+  if (!args->early_setup && sync_expect(args->sync_fd, SYNC_PREPARED, &msg, &err) < 0)
     _exit(1);
   if (maps_pending)
     prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);

@@ -16,6 +16,7 @@
 #include <sys/statvfs.h>
 #include <unistd.h>
 
+#include "cgroup/cgroup.h"
 #include "lsm.h"
 #include "ocispec.h"
 #include "pathres.h"
@@ -1099,30 +1100,67 @@ static int own_cgroup_dir(const struct cgroup_hierarchy *h, char **out, ocirun_e
   return error_set(err, 0, "no cgroup of \"%s\" in /proc/self/cgroup", h->mountpoint);
 }
 
-/* One hierarchy as a detached mount: with a cgroup namespace a fresh cgroup mount shows the
- * namespace's root; without one, a bind of our own cgroup's directory. */
-static int cgroup_v1_tree(const struct mount_env *env, const struct cgroup_hierarchy *h,
-                          unsigned long flags, ocirun_error *err)
+/* One directory of the tmpfs on /sys/fs/cgroup, with tree attached on it, and symlinks for
+ * co-mounted controllers (cpu → cpu,cpuacct). Takes tree. */
+static int attach_hierarchy(const struct mount_env *env, int tmpfs, const char *name, int tree,
+                            ocirun_error *err)
 {
-  autofree char *dir = NULL;
-  int tree;
+  autoclose int dir = -1, owned = tree;
+  struct target t = {.fd = -1};
 
-  if (env->cgroupns)
-    return mount_new_fs("cgroup", "cgroup", h->controllers, flags, err);
-  if (own_cgroup_dir(h, &dir, err) < 0)
-    return -1;
-  tree = clone_tree(AT_FDCWD, dir, true, 0, err);
   if (tree < 0)
     return -1;
-  if (set_attrs(tree, attrs_from_flags(flags), 0, true, err) < 0) {
+  if (mkdirat(tmpfs, name, 0755) < 0 && errno != EEXIST)
+    return error_set(err, errno, "mkdir \"%s\"", name);
+  dir = openat(tmpfs, name, O_PATH | O_NOFOLLOW | O_DIRECTORY | O_CLOEXEC);
+  if (dir < 0)
+    return error_set(err, errno, "open \"%s\"", name);
+  if (mount_move(tree, dir, err) < 0 ||
+      mount_path_in_root(env->root_path, dir, t.rel, sizeof(t.rel), err) < 0 ||
+      check_landed(env, tree, &t, err) < 0)
+    return -1;
+  if (strchr(name, ',')) {
+    autofree char *parts = xstrdup(name);
+    char *save = NULL;
+    for (char *p = strtok_r(parts, ",", &save); p; p = strtok_r(NULL, ",", &save))
+      if (symlinkat(name, tmpfs, p) < 0 && errno != EEXIST)
+        return error_set(err, errno, "symlink \"%s\"", p);
+  }
+  return 0;
+}
+
+/* A bind of a host cgroup directory, with the mount's flags. With a cgroup namespace it shows
+ * what a new mount of the hierarchy would (the namespace's root is that directory, and
+ * mountinfo shows paths relative to it either way), at the price of one mount, not a
+ * filesystem context and a superblock lookup per hierarchy. */
+static int bind_cgroup_dir(const char *dir, unsigned long flags, ocirun_error *err)
+{
+  int tree = clone_tree(AT_FDCWD, dir, true, 0, err);
+
+  if (tree >= 0 && set_attrs(tree, attrs_from_flags(flags), 0, true, err) < 0) {
     close(tree);
     return -1;
   }
   return tree;
 }
 
-/* runc's v1 layout: a tmpfs with one directory per hierarchy, a bind (or fresh mount) of the
- * container's cgroup in each, and symlinks for co-mounted controllers (cpu → cpu,cpuacct). */
+/* One hierarchy as a detached mount: with a cgroup namespace a fresh cgroup mount shows the
+ * namespace's root; without one, a bind of our own cgroup's directory. */
+static int cgroup_v1_tree(const struct mount_env *env, const struct cgroup_hierarchy *h,
+                          unsigned long flags, ocirun_error *err)
+{
+  autofree char *dir = NULL;
+
+  if (env->cgroupns)
+    return mount_new_fs("cgroup", "cgroup", h->controllers, flags, err);
+  if (own_cgroup_dir(h, &dir, err) < 0)
+    return -1;
+  return bind_cgroup_dir(dir, flags, err);
+}
+
+/* runc's v1 layout: a tmpfs with one directory per hierarchy, the container's cgroup of each
+ * hierarchy on it, and symlinks for co-mounted controllers. The runtime's parent says which
+ * directories (env->cgroup_views); otherwise they come from mountinfo. */
 static int mount_cgroup_v1(const struct mount_env *env, int tmpfs, unsigned long flags,
                            ocirun_error *err)
 {
@@ -1130,38 +1168,19 @@ static int mount_cgroup_v1(const struct mount_env *env, int tmpfs, unsigned long
   size_t n = 0;
   int rc = 0;
 
+  for (size_t i = 0; i < env->ncgroup_views; i++) {
+    const struct cgroup_view *v = &env->cgroup_views[i];
+    if (attach_hierarchy(env, tmpfs, v->name, bind_cgroup_dir(v->dir, flags, err), err) < 0)
+      return error_prefix(err, "%s", v->dir);
+  }
+  if (env->ncgroup_views)
+    return 0;
   if (list_cgroup_v1(&h, &n, err) < 0)
     return -1;
   for (size_t i = 0; i < n && rc == 0; i++) {
     const char *name = strrchr(h[i].mountpoint, '/') + 1;
-    autoclose int dir = -1, tree = -1;
-    struct target t = {.fd = -1};
-
-    if (mkdirat(tmpfs, name, 0755) < 0 && errno != EEXIST) {
-      rc = error_set(err, errno, "mkdir \"%s\"", name);
-      break;
-    }
-    dir = openat(tmpfs, name, O_PATH | O_NOFOLLOW | O_DIRECTORY | O_CLOEXEC);
-    if (dir < 0) {
-      rc = error_set(err, errno, "open \"%s\"", name);
-      break;
-    }
-    tree = cgroup_v1_tree(env, &h[i], flags, err);
-    if (tree < 0 || mount_move(tree, dir, err) < 0 ||
-        mount_path_in_root(env->root_path, dir, t.rel, sizeof(t.rel), err) < 0 ||
-        check_landed(env, tree, &t, err) < 0) {
+    if (attach_hierarchy(env, tmpfs, name, cgroup_v1_tree(env, &h[i], flags, err), err) < 0)
       rc = error_prefix(err, "%s", h[i].mountpoint);
-      break;
-    }
-    if (strchr(name, ',')) {
-      autofree char *parts = xstrdup(name);
-      char *save = NULL;
-      for (char *p = strtok_r(parts, ",", &save); p; p = strtok_r(NULL, ",", &save))
-        if (symlinkat(name, tmpfs, p) < 0 && errno != EEXIST) {
-          rc = error_set(err, errno, "symlink \"%s\"", p);
-          break;
-        }
-    }
   }
   hierarchies_free(h, n);
   return rc;

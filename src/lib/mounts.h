@@ -17,6 +17,7 @@
 #include "error.h"
 
 struct oci_mount;
+struct cgroup_view;
 
 #define MOUNT_MAX_PROPAGATION 8
 
@@ -74,6 +75,10 @@ struct mount_env {
   bool userns;              /* a user namespace is in use (sysfs may be refused without a netns) */
   const int *idmapped_tree; /* for an idmapped bind: the tree the parent prepared (idmapped.h) */
   const char *mount_label;  /* linux.mountLabel: context= of the filesystems that take it */
+  /* cgroup v1: the host directories to bind under /sys/fs/cgroup (cgroup_v1_views); NULL:
+   * read mountinfo, and mount each hierarchy afresh in a cgroup namespace */
+  const struct cgroup_view *cgroup_views;
+  size_t ncgroup_views;
 };
 
 /* Mounts m inside the root, with every option. When the mount has to stay writable until

@@ -151,8 +151,29 @@ static void prepare_masking_devnull(const struct rootfs_ctx *ctx)
   masking_devnull = open_tree(fd, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH);
 }
 
+/* A mount whose content depends on the cgroups the init is in: cgroup2, shown from the root
+ * of the init's cgroup namespace, and cgroup v1 mounted from mountinfo (afresh in the
+ * namespace, or a bind of the init's own cgroups). The host directories the runtime's parent
+ * named (cgroup_v1_views) are bound whatever the init's cgroups are. */
+static bool needs_cgroups(const struct rootfs_ctx *ctx, const oci_mount *m)
+{
+  if (m->type == NULL)
+    return false;
+  if (strcmp(m->type, "cgroup2") == 0)
+    return true;
+  return strcmp(m->type, "cgroup") == 0 && ctx->ncgroup_views == 0;
+}
+
+static int enter_cgroups_once(const struct rootfs_ctx *ctx, bool *entered, ocirun_error *err)
+{
+  if (*entered || ctx->enter_cgroups == NULL)
+    return 0;
+  *entered = true;
+  return ctx->enter_cgroups(ctx->enter_cgroups_arg, err);
+}
+
 static int mount_config_list(const struct rootfs_ctx *ctx, const struct mount_env *env,
-                             int *deferred, ocirun_error *err)
+                             int *deferred, bool *entered, ocirun_error *err)
 {
   const oci_config *config = ctx->config;
 
@@ -160,6 +181,8 @@ static int mount_config_list(const struct rootfs_ctx *ctx, const struct mount_en
     struct mount_env one = *env;
     if (ctx->idmapped_trees && ctx->idmapped_trees[i] >= 0)
       one.idmapped_tree = &ctx->idmapped_trees[i];
+    if (needs_cgroups(ctx, config->mounts[i]) && enter_cgroups_once(ctx, entered, err) < 0)
+      return -1;
     if (mount_config_entry(&one, config->mounts[i], &deferred[i], err) < 0)
       return -1;
   }
@@ -173,6 +196,7 @@ int rootfs_mount_all(const struct rootfs_ctx *ctx, ocirun_error *err)
   autofree int *deferred = NULL;
   char root_path[PATH_MAX];
   struct mount_env env;
+  bool entered = false;
   int rc = 0;
 
   if (prepare_root(ctx, err) < 0)
@@ -189,12 +213,14 @@ int rootfs_mount_all(const struct rootfs_ctx *ctx, ocirun_error *err)
       .cgroupns = has_namespace(config, "cgroup"),
       .userns = ctx->in_userns,
       .mount_label = config->linux ? config->linux->mountLabel : NULL,
+      .cgroup_views = ctx->cgroup_views,
+      .ncgroup_views = ctx->ncgroup_views,
   };
   deferred = xcalloc(config->mounts_len + 1, sizeof(int));
   for (size_t i = 0; i <= config->mounts_len; i++)
     deferred[i] = -1;
 
-  rc = mount_config_list(ctx, &env, deferred, err);
+  rc = mount_config_list(ctx, &env, deferred, &entered, err);
   if (rc == 0 && !config_provides_dev(config))
     rc = devices_setup(rootfd, root_path, config, ctx->in_userns, err);
   if (rc == 0 && ctx->console_fd >= 0)
@@ -209,6 +235,9 @@ int rootfs_mount_all(const struct rootfs_ctx *ctx, ocirun_error *err)
   }
   if (rc == 0)
     prepare_masking_devnull(ctx);
+  /* At the latest before the createContainer hooks, the first processes the init makes. */
+  if (rc == 0)
+    rc = enter_cgroups_once(ctx, &entered, err);
   return rc;
 }
 

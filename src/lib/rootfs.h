@@ -9,6 +9,8 @@
 #include "error.h"
 #include "ocispec.h"
 
+struct cgroup_view;
+
 struct rootfs_ctx {
   const oci_config *config;
   const char *bundle; /* absolute bundle directory */
@@ -18,6 +20,13 @@ struct rootfs_ctx {
   int console_fd;     /* pty slave to bind onto /dev/console, or -1 */
   int host_devnull;   /* O_PATH fd of the host's /dev/null opened before anything, or -1 */
   const int *idmapped_trees; /* per mount: a prepared idmapped tree or -1; NULL: none */
+  /* Called once, before the first mount whose content depends on the init's cgroups (see
+   * needs_cgroups in rootfs.c), or at the end of rootfs_mount_all: the init waits there until
+   * it sits in its cgroups (init.c). NULL: nothing to wait for. */
+  int (*enter_cgroups)(void *arg, ocirun_error *err);
+  const struct cgroup_view *cgroup_views; /* cgroup v1: what /sys/fs/cgroup binds (mounts.h) */
+  size_t ncgroup_views;
+  void *enter_cgroups_arg;
 };
 
 /* Step 1, before pivot: rootfs propagation, bind the rootfs onto itself, every mount in

@@ -13,6 +13,8 @@
  *     |
  *     |                          init
  *     |--- SYNC_PREPARED -------->|  maps written, oom score set; value = init's host pid
+ *     |                              (with early setup, see bootstrap.h, the init has worked
+ *     |                              meanwhile; the memory cgroup it then joins itself)
  *     |<-- SYNC_HOOKS_PLS --------|  mounts are in place: run prestart/createRuntime hooks
  *     |--- SYNC_HOOKS_ACK ------->|
  *     |<-- SYNC_SECCOMP_FD -------|  (SCMP_ACT_NOTIFY only) followed by a send_fd message with

@@ -139,6 +139,29 @@ assert_no_cgroup_dirs() {
 	done
 }
 
+@test "cgroupsPath: the init is in every configured cgroup before the hooks and the process run" {
+	# The init joins its memory cgroup only after the mounts that need no cgroup, so that they
+	# are charged like the runtime's own memory (docs/architecture.md), but before anything
+	# else: the createRuntime hook (run by the runtime when the init asks for the hooks) reads
+	# the init's /proc/PID/cgroup, the createContainer hook (the init's child) its own.
+	local jq
+	jq=$(command -v jq)
+	update_config '.hooks.createRuntime = [{"path": "/bin/sh", "args": ["sh", "-c",
+		("pid=$(" + $jq + " .pid) && cat /proc/$pid/cgroup >" + $d + "/init")]}] |
+		.hooks.createContainer = [{"path": "/bin/sh", "args": ["sh", "-c",
+		("cat /proc/self/cgroup >" + $d + "/hook")]}]' --arg jq "$jq" --arg d "$BATS_TEST_TMPDIR"
+	create_ok
+	for f in init hook; do
+		n=0
+		while IFS=: read -r _ name path; do
+			[ "$path" = "$CG_PATH" ] || fail "$f: hierarchy '$name': $path, want $CG_PATH"
+			n=$((n + 1))
+		done <"$BATS_TEST_TMPDIR/$f"
+		[ "$n" -gt 0 ] || fail "$f: no /proc/PID/cgroup read"
+		[ "$n" -eq "$(grep -c . "/proc/$(pid_of "$ID")/cgroup")" ]
+	done
+}
+
 @test "cgroupsPath: empty puts the container under the runtime's own cgroup, named by its id" {
 	update_config 'del(.linux.cgroupsPath)'
 	create_ok
@@ -633,6 +656,23 @@ requires_controller_quiet() {
 	assert_status nonzero
 	[ ! -d "$ROOT/$ID" ]
 	assert_no_cgroup_dirs
+}
+
+@test "a mount that fails while the runtime moves the init into its cgroups: create says what failed" {
+	# The init mounts while the runtime writes its pid into cgroup.procs (after an idle moment
+	# the first write on cgroup v1 waits for an RCU grace period): an init that failed first
+	# has exited by the time the runtime writes or sends to it; one that fails later exits
+	# without reading SYNC_PREPARED, which resets the connection. Either way its error is the
+	# one told. Half the attempts after an idle moment, half back to back.
+	update_config '.mounts += [{"destination": "/mnt", "type": "bind", "source": "/nonexistent-ocirun", "options": ["bind"]}]'
+	for i in 1 2 3 4 5 6 7 8 9 10; do
+		[ $((i % 2)) = 0 ] || sleep 0.2
+		ocirun create --bundle "$BUNDLE" "$ID"
+		assert_status nonzero
+		assert_output_contains 'mount "/nonexistent-ocirun" on "/mnt"'
+		[ ! -d "$ROOT/$ID" ]
+		assert_no_cgroup_dirs
+	done
 }
 
 @test "soak: ${SOAK_CYCLES:-200} create/start/kill/delete cycles leave no cgroup, mount, process or state" {

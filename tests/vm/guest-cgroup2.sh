@@ -5,7 +5,8 @@
 # and a pure cgroup2 hierarchy on /sys/fs/cgroup). Prints TAP between VM-TAP-BEGIN and
 # VM-TAP-END: the library's own lifecycle test, then containers made by $OCIRUN whose cgroup
 # files are read back (memory.max, cpu.weight, cpu.max, pids.max, io.weight, the freezer, the
-# eBPF device filter, update, delete), then the cgroups.bats suite when bats is there.
+# eBPF device filter, update, delete), the init born in its cgroup by clone3 and the fallback
+# where clone3 is refused, then the cgroups.bats suite when bats is there.
 set -u
 
 OCIRUN=${OCIRUN:?}
@@ -128,6 +129,44 @@ check "devices: /dev/null allowed by the default rules" grep -q null-ok <<<"$out
 check "devices: /dev/kmsg denied by the eBPF filter" bash -c '! grep -q kmsg-opened <<<"$1" && grep -q "Operation not permitted" <<<"$1"' _ "$out"
 rt delete --force c2 >/dev/null 2>&1
 check "nothing left under /sys/fs/cgroup/ocirun-vm" bash -c "[ ! -d $CG/ocirun-vm ] || [ -z \"\$(find $CG/ocirun-vm -mindepth 1 -type d)\" ]"
+rmdir "$CG/ocirun-vm" 2>/dev/null
+
+# ---- the init born in its cgroup ---------------------------------------------------------------
+# On v2 the init is cloned with clone3 CLONE_INTO_CGROUP: no write of cgroup.procs, no migration.
+# Where clone3 is refused (no-clone3.py answers it ENOSYS by seccomp, as an older kernel or an
+# engine's profile would) the init is cloned the old way and moved by writing its pid. strace
+# follows the runtime alone (no -f: it would wait for the init, which waits for start).
+jq '.linux.cgroupsPath = "/ocirun-vm/c3" | del(.linux.resources) | del(.linux.devices) |
+	.process.args = ["sleep", "1000"]' "$cfg" >"$cfg.new" && mv "$cfg.new" "$cfg"
+if command -v strace >/dev/null; then
+	if (cd "$bundle" && strace -qq -e trace=clone3 -o /tmp/vm/clone3.trace "$OCIRUN" --root "$ROOT" \
+		create c3 </dev/null >/tmp/vm/c3.out 2>&1); then
+		pid=$(state_of c3 .pid)
+		sed 's/^/#   /' /tmp/vm/clone3.trace | grep CLONE_INTO_CGROUP
+		check "clone3: the init is in 0::/ocirun-vm/c3" grep -qx '0::/ocirun-vm/c3' "/proc/$pid/cgroup"
+		check "clone3: it was born there (clone3 with CLONE_INTO_CGROUP returned its pid)" \
+			grep -q "CLONE_INTO_CGROUP.*= $pid\$" /tmp/vm/clone3.trace
+	else
+		not_ok "clone3: create c3"
+		sed 's/^/#   /' /tmp/vm/c3.out
+	fi
+	rt delete --force c3 >/dev/null 2>&1
+else
+	skip "clone3: the init born in its cgroup" "strace not installed"
+fi
+jq '.linux.cgroupsPath = "/ocirun-vm/c4"' "$cfg" >"$cfg.new" && mv "$cfg.new" "$cfg"
+if (cd "$bundle" && python3 "$SRC_ROOT/tests/vm/no-clone3.py" "$OCIRUN" --root "$ROOT" create c4 \
+	</dev/null >/tmp/vm/c4.out 2>&1); then
+	pid=$(state_of c4 .pid)
+	check "clone3 refused (ENOSYS): create falls back, the init is in 0::/ocirun-vm/c4" \
+		grep -qx '0::/ocirun-vm/c4' "/proc/$pid/cgroup"
+	check "clone3 refused: start, and the container runs" \
+		bash -c "\"$OCIRUN\" --root $ROOT start c4 && [ \"\$(\"$OCIRUN\" --root $ROOT state c4 | jq -r .status)\" = running ]"
+else
+	not_ok "clone3 refused (ENOSYS): create falls back to cloning and moving the init"
+	sed 's/^/#   /' /tmp/vm/c4.out
+fi
+rt delete --force c4 >/dev/null 2>&1
 rmdir "$CG/ocirun-vm" 2>/dev/null
 
 # ---- the cgroups bats suite -------------------------------------------------------------------

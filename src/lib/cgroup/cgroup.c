@@ -92,6 +92,7 @@ void cgroup_free(struct cgroup *cg)
     free(cg->dirs[i].mount);
   }
   free(cg->dirs);
+  cgroup_views_release(cg);
   cg_systemd_close(cg);
   free(cg->unit);
   free(cg->slice);
@@ -348,6 +349,7 @@ struct cgroup *cgroup_none(const oci_config *config)
 
   if (cgroup_host_detect(&host, NULL) == 0) {
     cg->mode = host.mode;
+    cgroup_views_fill(cg, &host);
     cgroup_host_release(&host);
   }
   if (cgroup_wants_limits(r))
@@ -387,6 +389,7 @@ static int create_systemd(const oci_config *config, const char *id, struct cgrou
     add_dir(cg, host.h[i].name, cgroup_path_join(host.h[i].mount, host.h[i].own, inner));
     cg->dirs[cg->ndirs - 1].mount = xstrdup(host.h[i].mount);
   }
+  cgroup_views_fill(cg, &host);
   cgroup_host_release(&host);
   cg->description = xasprintf("ocirun container %s", id);
   cg->start_pending = true;
@@ -446,7 +449,6 @@ int cgroup_create(const oci_config *config, const char *id, bool systemd_driver,
   if (make_dirs(cg, &host, inner, err) < 0 || check_empty(cg, err) < 0 ||
       apply(cg, r, CG_PLAN_CREATE, err) < 0) {
     bool denied = err->errnum == EACCES || err->errnum == EPERM || err->errnum == EROFS;
-    cgroup_host_release(&host);
     remove_created(cg);
     /* Rootless without limits asked for: go on without a cgroup, as runc does. */
     if (denied && cgroup_running_rootless() && !cgroup_wants_limits(r)) {
@@ -458,15 +460,19 @@ int cgroup_create(const oci_config *config, const char *id, bool systemd_driver,
       }
       cg->ndirs = 0;
       error_clear(err);
+      cgroup_views_fill(cg, &host);
+      cgroup_host_release(&host);
       *out = cg;
       return 0;
     }
+    cgroup_host_release(&host);
     cgroup_free(cg);
     if (denied && rootless_active())
       return error_prefix(err, "rootless: linux.resources sets limits, which need a cgroup this "
                                "user can write (a delegated cgroup v2 subtree)");
     return -1;
   }
+  cgroup_views_fill(cg, &host);
   cgroup_host_release(&host);
   /* Made below the cgroup mounts that mountinfo lists. */
   cg->fs_checked = true;
@@ -483,22 +489,43 @@ int cgroup_update(const struct cgroup *cg, const oci_resources *resources, ociru
   return apply(cg, resources, CG_PLAN_UPDATE, err);
 }
 
-int cgroup_enter(struct cgroup *cg, pid_t pid, ocirun_error *err)
+/* The directory that charges the memory of what the process does. */
+static bool is_memory_dir(const struct cgroup *cg, const struct cgroup_dir *dir)
+{
+  if (cg->mode == CGROUP_MODE_V2)
+    return true;
+  return strcmp(dir->name, CGROUP_UNIFIED_NAME) != 0 && cgroup_name_has(dir->name, "memory");
+}
+
+int cgroup_enter_part(struct cgroup *cg, pid_t pid, enum cgroup_enter_part part, ocirun_error *err)
 {
   char value[24];
 
+  if (cg->unit && part == CGROUP_ENTER_MEMORY)
+    return 0;
+  if (cg->unit)
+    part = CGROUP_ENTER_ALL;
   if (cg->start_pending && start_systemd(cg, pid, err) < 0)
     return -1;
   snprintf(value, sizeof(value), "%d", (int)pid);
-  for (size_t i = 0; i < cg->ndirs; i++)
+  for (size_t i = 0; i < cg->ndirs; i++) {
+    bool memory = is_memory_dir(cg, &cg->dirs[i]);
+    if ((part == CGROUP_ENTER_BUT_MEMORY && memory) || (part == CGROUP_ENTER_MEMORY && !memory))
+      continue;
     if (cg_write(cg->dirs[i].path, "cgroup.procs", value, err) < 0)
       return error_prefix(err, "%s", cg->dirs[i].path);
+  }
   return 0;
+}
+
+int cgroup_enter(struct cgroup *cg, pid_t pid, ocirun_error *err)
+{
+  return cgroup_enter_part(cg, pid, CGROUP_ENTER_ALL, err);
 }
 
 int cgroup_v2_fd(const struct cgroup *cg)
 {
-  if (cg->mode != CGROUP_MODE_V2 || cg->ndirs == 0)
+  if (cg->mode != CGROUP_MODE_V2 || cg->ndirs == 0 || cg->start_pending)
     return -1;
   return open(cg->dirs[0].path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 }

@@ -27,6 +27,17 @@ int cgroup_create(const oci_config *config, const char *id, bool systemd_driver,
 /* Moves pid into the container's cgroup(s). Called by the parent before the init goes on. */
 int cgroup_enter(struct cgroup *cg, pid_t pid, ocirun_error *err);
 
+/* cgroup_enter in two steps, for the bootstrap of a new init (bootstrap.c): every directory
+ * but the memory controller's (on v2 the one directory holds it), then that one alone (pid 0:
+ * the calling process, as the init does it). With the systemd driver the first step takes
+ * the pid everywhere (the scope holds its memory too) and the second does nothing. */
+enum cgroup_enter_part {
+  CGROUP_ENTER_ALL,
+  CGROUP_ENTER_BUT_MEMORY,
+  CGROUP_ENTER_MEMORY,
+};
+int cgroup_enter_part(struct cgroup *cg, pid_t pid, enum cgroup_enter_part part, ocirun_error *err);
+
 /* What must be kept in state.json to find the cgroup again: a JSON-free string map
  * (e.g. hierarchy name → absolute directory). */
 oci_string_map *cgroup_to_record(const struct cgroup *cg);
@@ -54,8 +65,21 @@ int cgroup_update(const struct cgroup *cg, const oci_resources *resources, ociru
 int cgroup_signal_all(const struct cgroup *cg, int sig, ocirun_error *err);
 
 /* For v2 (clone3 CLONE_INTO_CGROUP): an O_DIRECTORY fd of the container's cgroup2 directory,
- * or -1 (v1 and hybrid hosts: use cgroup_enter). */
+ * or -1 (v1 and hybrid hosts, no directory, or a systemd scope not started yet: use
+ * cgroup_enter). */
 int cgroup_v2_fd(const struct cgroup *cg);
+
+/* What the container's /sys/fs/cgroup shows on a host with cgroup v1 hierarchies, found from
+ * the mountinfo read when the cgroup was made (the init reads it no second time): per v1
+ * hierarchy the name of its directory there ("cpu,cpuacct", "systemd") and the host directory
+ * bound onto it, the container's own cgroup (or, without one, the caller's). NULL with *n = 0
+ * on a cgroup v2 host, for a cgroup loaded from state.json, and for a systemd scope not
+ * started yet (its directories do not exist before). */
+struct cgroup_view {
+  char *name;
+  char *dir;
+};
+const struct cgroup_view *cgroup_v1_views(const struct cgroup *cg, size_t *n);
 
 /* Usage figures for `events`: runc's Stats object as JSON
  * ({"cpu":…,"memory":…,"pids":…,"blkio":…,"hugetlb":…}), malloc'd. */

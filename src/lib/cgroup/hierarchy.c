@@ -255,3 +255,48 @@ int cgroup_host_detect(struct cgroup_host *host, ocirun_error *err)
 
   return 0;
 }
+
+void cgroup_views_fill(struct cgroup *cg, const struct cgroup_host *host)
+{
+  cgroup_views_release(cg);
+  for (size_t i = 0; i < host->n; i++) {
+    const struct cgroup_hierarchy *h = &host->h[i];
+    const char *base = strrchr(h->mount, '/');
+    const char *dir = h->own;
+
+    bool seen = false;
+
+    if (strcmp(h->name, CGROUP_UNIFIED_NAME) == 0 || base == NULL || base[1] == '\0')
+      continue;
+    for (size_t j = 0; j < cg->nviews && !seen; j++)
+      seen = strcmp(cg->views[j].name, base + 1) == 0;
+    if (seen)
+      continue;
+    for (size_t j = 0; j < cg->ndirs; j++)
+      if (cgroup_names_equal(cg->dirs[j].name, h->name))
+        dir = cg->dirs[j].path;
+    cg->views = xrealloc(cg->views, (cg->nviews + 1) * sizeof(*cg->views));
+    cg->views[cg->nviews].name = xstrdup(base + 1);
+    cg->views[cg->nviews].dir = xstrdup(dir);
+    cg->nviews++;
+  }
+}
+
+void cgroup_views_release(struct cgroup *cg)
+{
+  for (size_t i = 0; i < cg->nviews; i++) {
+    free(cg->views[i].name);
+    free(cg->views[i].dir);
+  }
+  free(cg->views);
+  cg->views = NULL;
+  cg->nviews = 0;
+}
+
+const struct cgroup_view *cgroup_v1_views(const struct cgroup *cg, size_t *n)
+{
+  /* The systemd driver makes the directories with the scope, when the init already runs: an
+   * init (a fork of that cgroup) cannot count on them before it sits in them. */
+  *n = cg && !cg->start_pending ? cg->nviews : 0;
+  return *n ? cg->views : NULL;
+}

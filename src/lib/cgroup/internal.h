@@ -45,6 +45,8 @@ struct cgroup {
   /* Every directory was found on cgroupfs (cgroup_from_record) or made there by us
    * (cgroup_create): destroy need not statfs them again. */
   bool fs_checked;
+  struct cgroup_view *views;    /* create only: see cgroup_v1_views (hierarchy.c) */
+  size_t nviews;
 };
 
 /* Keys of the cgroup record in state.json besides the hierarchy names (cgroup_to_record). */
@@ -79,6 +81,9 @@ struct cgroup_host {
  * (/proc/self/mountinfo) and the caller's place in each (/proc/self/cgroup). */
 int cgroup_host_detect(struct cgroup_host *host, ocirun_error *err);
 void cgroup_host_release(struct cgroup_host *host);
+/* Fills cg->views from host and cg->dirs (call once the dirs are known); frees them. */
+void cgroup_views_fill(struct cgroup *cg, const struct cgroup_host *host);
+void cgroup_views_release(struct cgroup *cg);
 /* The directory a relative linux.cgroupsPath is taken from in hierarchy h (malloc'd): the
  * caller's own cgroup, or on v2 its parent (see make_dirs in cgroup.c). */
 char *cgroup_base_dir(const struct cgroup_host *host, const struct cgroup_hierarchy *h);
