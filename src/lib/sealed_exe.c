@@ -29,6 +29,7 @@
 
 #include "error.h"
 #include "log.h"
+#include "sealed_overlay.h"
 #include "utils.h"
 
 #ifndef MFD_EXEC
@@ -67,7 +68,11 @@ bool sealed_exe_is_sealed(void)
 {
   autoclose int fd = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
 
-  return fd >= 0 && fd_is_sealed(fd);
+  if (fd < 0)
+    return false;
+  /* A read-only overlay counts only as our own re-execution's: a binary merely installed on
+   * some read-only overlay (an image layer) could sit on a mount made writable later. */
+  return fd_is_sealed(fd) || (getenv(SEALED_ENV) && sealed_overlay_holds(fd));
 }
 
 static int create_memfd(ocirun_error *err)
@@ -197,12 +202,18 @@ static int reexec_sealed(char **argv, ocirun_error *err)
   autoclose int copy = -1;
   autofree char **env = NULL;
   autofree char *origin_var = NULL;
+  struct stat st;
 
   if (self < 0)
     return error_set(err, errno, "open /proc/self/exe");
-  copy = create_memfd(err);
-  if (copy < 0 || copy_executable(self, copy, err) < 0 || add_seals(copy, err) < 0)
-    return -1;
+  /* The read-only overlay where we may mount one; the sealed memfd copy otherwise. */
+  if (fstat(self, &st) == 0)
+    copy = sealed_overlay_open(read_origin(), &st);
+  if (copy < 0) {
+    copy = create_memfd(err);
+    if (copy < 0 || copy_executable(self, copy, err) < 0 || add_seals(copy, err) < 0)
+      return -1;
+  }
   env = environment_with_marker(&origin_var);
   fexecve(copy, argv, env);
   return error_set(err, errno, "execute the sealed copy");

@@ -34,12 +34,14 @@ cap_bit() {
 	echo $(((0x$1 >> $2) & 1))
 }
 
-# exe_is_ocirun PID: the process runs the runtime's binary, or the sealed memfd copy the runtime
-# re-executes from (CVE-2019-5736), whose link reads "/memfd:ocirun (deleted)".
+# exe_is_ocirun PID: the process runs the runtime's binary, or the sealed form the runtime
+# re-executes from (CVE-2019-5736): the memfd copy, whose link reads "/memfd:ocirun (deleted)",
+# or the binary inside its private read-only overlay, whose link is its bare name.
 exe_is_ocirun() {
 	local exe
 	exe=$(readlink "/proc/$1/exe" 2>/dev/null) || return 1
-	[ "$exe" = "$(readlink -f "$OCIRUN")" ] || [[ "$exe" == "/memfd:ocirun"* ]]
+	[ "$exe" = "$(readlink -f "$OCIRUN")" ] || [[ "$exe" == "/memfd:ocirun"* ]] ||
+		[ "$exe" = "/$(basename "$(readlink -f "$OCIRUN")")" ]
 }
 
 # runtime_pids: the runtime processes of this test (the tag is in the runtime's environment).

@@ -288,6 +288,57 @@ run_with_terminal() {
 	assert_host_unchanged
 }
 
+# sealed_exe_of DIR: creates the container with a copy of the runtime at DIR/rt, holds what its
+# idle init runs (/proc/PID/exe), starts the container and then tries, as root, to open that
+# file for writing; prints "exe: LINK" and "write: ok" or the error.
+sealed_exe_of() {
+	local pid
+	mkdir -p "$1"
+	cp "$OCIRUN" "$1/rt"
+	OCIRUN=$1/rt create_ok >/dev/null
+	pid=$(OCIRUN=$1/rt pid_of "$ID")
+	env -i PATH="$HOST_PATH" OCIRUN_TEST_TAG="$TAG" python3 - "$pid" "$1/rt" "$ROOT" "$ID" 3>&- <<-'EOF'
+		import errno, os, subprocess, sys, time
+		pid, runtime, root, cid = sys.argv[1:]
+		held = os.open("/proc/%s/exe" % pid, os.O_PATH)
+		print("exe:", os.readlink("/proc/self/fd/%d" % held))
+		subprocess.run([runtime, "--root", root, "start", cid], check=True, stdin=subprocess.DEVNULL)
+		for _ in range(250):
+		    try:
+		        fd = os.open("/proc/self/fd/%d" % held, os.O_WRONLY)
+		        with open("/proc/self/fd/%d" % held, "rb") as f:
+		            os.pwrite(fd, f.read(1), 0)
+		        sys.exit(print("write: ok"))
+		    except OSError as e:
+		        if e.errno != errno.ETXTBSY:
+		            sys.exit(print("write:", os.strerror(e.errno)))
+		    time.sleep(0.02)
+		print("write: still ETXTBSY")
+	EOF
+}
+
+@test "runtime overwrite (CVE-2019-5736): the runtime re-executes through a private read-only overlayfs, attached nowhere" {
+	requires python3
+	local before
+	before=$(grep -c ' - overlay ' /proc/self/mountinfo || true)
+	run sealed_exe_of "$WORK/plain"
+	echo "$output"
+	[[ ${lines[0]} != "exe: /memfd:"* ]] || skip "this kernel refused the overlay (the memfd copy was used)"
+	[ "${lines[0]}" = "exe: /rt" ] || fail "the init does not run the runtime from the overlay's root"
+	[ "${lines[1]}" = "write: Read-only file system" ] || fail "the init's executable is writable"
+	[ "$(grep -c ' - overlay ' /proc/self/mountinfo || true)" = "$before" ] ||
+		fail "the overlay appeared in the host's mount table"
+}
+
+@test "runtime overwrite (CVE-2019-5736): where no overlay can be made, the runtime runs from a sealed memfd copy" {
+	requires python3
+	# lowerdir= cannot name a directory with ':' in it, so this copy must take the memfd.
+	run sealed_exe_of "$WORK/odd:dir"
+	echo "$output"
+	[ "${lines[0]}" = "exe: /memfd:ocirun (deleted)" ] || fail "the init does not run the sealed copy"
+	[ "${lines[1]}" = "write: Operation not permitted" ] || fail "the sealed copy is writable"
+}
+
 @test "runtime overwrite (CVE-2019-5736): a binary that ocirun exec runs is #!/proc/self/exe" {
 	rt exec --help >/dev/null 2>&1 || skip "exec is not implemented yet (ocirun exec --help fails)"
 	requires readelf
