@@ -45,7 +45,7 @@ struct cgroup {
   /* Every directory was found on cgroupfs (cgroup_from_record) or made there by us
    * (cgroup_create): destroy need not statfs them again. */
   bool fs_checked;
-  struct cgroup_view *views;    /* create only: see cgroup_v1_views (hierarchy.c) */
+  struct cgroup_view *views; /* create only: see cgroup_v1_views (hierarchy.c) */
   size_t nviews;
 };
 
