@@ -96,6 +96,20 @@ userns_config() {
 	[ "$output" = sleep ]
 }
 
+@test "exec: at the container's pids limit the process joins all the same" {
+	# A process moved into a cgroup is not counted against pids.max, one forked there is: the
+	# exec process moves itself (cgroup v1) or, where it cannot be cloned into the cgroup2
+	# directory (clone3 fails with EAGAIN), the runtime writes its pid.
+	update_config '.linux.resources.pids = {"limit": 1}'
+	launch
+	init=$(pid_of "$ID")
+	exec_detached "$ID" sleep 1000
+	[ "$(cat "/proc/$EXEC_PID/cgroup")" = "$(cat "/proc/$init/cgroup")" ]
+	# the limit holds for what the container forks itself
+	ocirun exec "$ID" sh -c 'sleep 1 & echo forked'
+	[ "$status" -ne 0 ] || [[ "$output" != *forked* ]] || fail "a fork over pids.max worked: $output"
+}
+
 @test "exec: a container with a user namespace: joined, and root is the mapped uid" {
 	userns_config
 	launch
@@ -104,6 +118,8 @@ userns_config() {
 	[ "$(ns_of "$EXEC_PID" user)" = "$(ns_of "$init" user)" ]
 	[ "$(ns_of "$EXEC_PID" user)" != "$(ns_of self user)" ]
 	[ "$(ns_of "$EXEC_PID" mnt)" = "$(ns_of "$init" mnt)" ]
+	# cloned into no cgroup2 directory from inside the user namespace: the runtime writes the pid
+	[ "$(cat "/proc/$EXEC_PID/cgroup")" = "$(cat "/proc/$init/cgroup")" ]
 	[ "$(proc_status "$EXEC_PID" Uid)" = "$(printf '100000\t100000\t100000\t100000')" ]
 	exec_detached --user 1000:1000 "$ID" sleep 1000
 	[ "$(proc_status "$EXEC_PID" Uid)" = "$(printf '101000\t101000\t101000\t101000')" ]
@@ -543,6 +559,8 @@ wait_for_socket() {
 	# After execve: the command's binary, and dumpable again.
 	[[ "$(readlink "/proc/$EXEC_PID/exe")" == */bin/busybox ]]
 	[ "$(stat -c %u "/proc/$EXEC_PID/status")" = 100000 ]
+	# paused, the runtime put it into the cgroup (a process joining by itself would freeze first)
+	[ "$(cat "/proc/$EXEC_PID/cgroup")" = "$(cat "/proc/$init/cgroup")" ]
 }
 
 # keyring_helper: writes a script that runs its arguments from 2 on in a new session keyring
