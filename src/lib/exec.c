@@ -262,8 +262,13 @@ static int check_preserved_fds(int count, ocirun_error *err)
 
 /* What the children need of the init, all opened by the parent before any fork. */
 struct exec_target {
+  pid_t pid;
   int pidfd;
-  int ns_fds[NS_KINDS]; /* namespaces that differ from ours, in ns_kinds order (user first) */
+  /* Namespaces that differ from ours, in ns_kinds order (user first): the flag (0 once
+   * joined) and an fd, opened only where setns(pidfd) cannot serve (the cgroup namespace,
+   * which the exec process may have to join from inside the container's mount namespace,
+   * and the fallback of join_namespaces). */
+  int ns_fds[NS_KINDS];
   int ns_flags[NS_KINDS];
   int nns;
   int rootfd; /* O_PATH of /proc/PID/root: the init's root directory */
@@ -282,35 +287,33 @@ static void target_close(struct exec_target *t)
   t->rootfd = t->pidfd = -1;
 }
 
-static bool same_file(int a, int b)
-{
-  struct stat sa, sb;
-
-  return fstat(a, &sa) == 0 && fstat(b, &sb) == 0 && sa.st_dev == sb.st_dev &&
-         sa.st_ino == sb.st_ino;
-}
-
-/* Opens the init's namespace of one kind, unless it is ours too: setns into our own user
+/* Notes the init's namespace of one kind, unless it is ours too: setns into our own user
  * namespace fails (EINVAL), into any other of ours it would change nothing. A kind this
- * kernel lacks (no /proc/self/ns entry) is skipped. */
-static int open_namespace(pid_t pid, const struct ns_kind *kind, struct exec_target *t,
+ * kernel lacks (no /proc/self/ns entry) is skipped. stat follows the links to the namespace
+ * files, with the same access check as an open. */
+static int note_namespace(pid_t pid, const struct ns_kind *kind, struct exec_target *t,
                           ocirun_error *err)
 {
   char path[64];
-  autoclose int mine = -1;
-  autoclose int theirs = -1;
+  struct stat mine, theirs;
 
   snprintf(path, sizeof(path), "/proc/self/ns/%s", kind->proc_name);
-  mine = open(path, O_RDONLY | O_CLOEXEC);
-  if (mine < 0 && errno == ENOENT)
-    return 0;
+  if (stat(path, &mine) < 0) {
+    if (errno == ENOENT)
+      return 0;
+    return error_set(err, errno, "stat %s", path);
+  }
   snprintf(path, sizeof(path), "/proc/%d/ns/%s", (int)pid, kind->proc_name);
-  theirs = open(path, O_RDONLY | O_CLOEXEC);
-  if (theirs < 0)
-    return error_set(err, errno, "open %s", path);
-  if (mine >= 0 && same_file(mine, theirs))
+  if (stat(path, &theirs) < 0)
+    return error_set(err, errno, "stat %s", path);
+  if (mine.st_dev == theirs.st_dev && mine.st_ino == theirs.st_ino)
     return 0;
-  t->ns_fds[t->nns] = steal_fd(theirs);
+  t->ns_fds[t->nns] = -1;
+  if (kind->clone_flag == CLONE_NEWCGROUP) {
+    t->ns_fds[t->nns] = open(path, O_RDONLY | O_CLOEXEC);
+    if (t->ns_fds[t->nns] < 0)
+      return error_set(err, errno, "open %s", path);
+  }
   t->ns_flags[t->nns++] = kind->clone_flag;
   return 0;
 }
@@ -339,11 +342,12 @@ static int open_target(const struct container *c, struct exec_target *t, ocirun_
   pid_t pid = (pid_t)c->record->pid;
   char path[64];
 
+  t->pid = pid;
   t->pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
   if (t->pidfd < 0 || !init_is_recorded(c))
     return error_set(err, 0, "cannot exec in a stopped container");
   for (int i = 0; i < NS_KINDS; i++) {
-    if (open_namespace(pid, &ns_kinds[i], t, err) < 0)
+    if (note_namespace(pid, &ns_kinds[i], t, err) < 0)
       goto gone_or_error;
   }
   snprintf(path, sizeof(path), "/proc/%d/root", (int)pid);
@@ -383,17 +387,71 @@ struct exec_child {
   int nclose;
 };
 
-/* runc's order (nsexec.c, join_namespaces): first every namespace the runtime may join as it
- * is (one the config joined by path may belong to a user namespace other than the
- * container's), then the user namespace, whose capabilities give the right to join the
- * namespaces it owns, then those. pid and time namespaces apply to the children only. */
+static void joined(struct exec_target *t, int i)
+{
+  if (t->ns_fds[i] >= 0)
+    close(t->ns_fds[i]);
+  t->ns_fds[i] = -1;
+  t->ns_flags[i] = 0;
+}
+
+/* The fallback's fds, opened from the host's /proc (the intermediate has joined nothing yet)
+ * and checked against the pidfd afterwards: the init was alive, so the pid was its. */
+static int open_namespaces(struct exec_target *t, int leave_out, ocirun_error *err)
+{
+  bool opened = false;
+  char path[64];
+
+  for (int i = 0; i < t->nns; i++) {
+    if (t->ns_flags[i] == 0 || t->ns_flags[i] == leave_out || t->ns_fds[i] >= 0)
+      continue;
+    snprintf(path, sizeof(path), "/proc/%d/ns/%s", (int)t->pid,
+             ns_kind_from_flag(t->ns_flags[i])->proc_name);
+    t->ns_fds[i] = open(path, O_RDONLY | O_CLOEXEC);
+    if (t->ns_fds[i] < 0)
+      return error_set(err, errno, "open %s", path);
+    opened = true;
+  }
+  if (opened && syscall(SYS_pidfd_send_signal, t->pidfd, 0, NULL, 0) < 0)
+    return error_set(err, 0, "cannot exec in a stopped container: its init exited");
+  return 0;
+}
+
+/* Every namespace at once with setns(pidfd, flags) (Linux 5.8), which changes nothing unless
+ * all can be joined. Otherwise (EINVAL before 5.8; EPERM where one of them is out of the
+ * runtime's reach, as a rootless runtime's may be) runc's order (nsexec.c,
+ * join_namespaces), one fd at a time: first every namespace the runtime may join as it is,
+ * then the user namespace, whose capabilities give the right to join the namespaces it
+ * owns, then those. pid and time namespaces apply to the children only. */
 static int join_namespaces(struct exec_target *t, int leave_out, ocirun_error *err)
 {
+  int all = 0;
+
+  for (int i = 0; i < t->nns; i++)
+    if (t->ns_flags[i] != leave_out)
+      all |= t->ns_flags[i];
+  if (all == 0)
+    return 0;
+  if (t->pidfd >= 0) {
+    if (setns(t->pidfd, all) == 0) {
+      for (int i = 0; i < t->nns; i++)
+        if (t->ns_flags[i] != 0 && t->ns_flags[i] != leave_out)
+          joined(t, i);
+      if (all & CLONE_NEWUSER)
+        ns_become_root();
+      return 0;
+    }
+    if (errno != EINVAL && errno != EPERM)
+      return error_set(err, errno, "setns into the container's namespaces");
+    if (open_namespaces(t, leave_out, err) < 0)
+      return -1;
+  }
   for (int pass = 0; pass < 3; pass++) {
     for (int i = 0; i < t->nns; i++) {
       int flag = t->ns_flags[i];
 
-      if (t->ns_fds[i] < 0 || flag == leave_out || (pass == 1) != (flag == CLONE_NEWUSER))
+      if (flag == 0 || t->ns_fds[i] < 0 || flag == leave_out ||
+          (pass == 1) != (flag == CLONE_NEWUSER))
         continue;
       if (setns(t->ns_fds[i], flag) < 0) {
         if (errno == EPERM && pass == 0)
@@ -401,8 +459,7 @@ static int join_namespaces(struct exec_target *t, int leave_out, ocirun_error *e
         return error_set(err, errno, "setns into the container's %s namespace",
                          ns_kind_from_flag(flag)->type);
       }
-      close(t->ns_fds[i]);
-      t->ns_fds[i] = -1;
+      joined(t, i);
       if (flag == CLONE_NEWUSER)
         ns_become_root();
     }
@@ -559,8 +616,6 @@ static __attribute__((noreturn)) void intermediate_main(struct exec_child *ch)
   for (int i = 0; i < ch->nclose; i++)
     if (ch->close_first[i] >= 0)
       close(ch->close_first[i]);
-  close(t->pidfd);
-  t->pidfd = -1;
   /* The intermediate has joined nothing yet: its /proc/<pid> is the host's, and the value is
    * inherited by the exec process, in place before it runs (in the container's user
    * namespace it could not lower it itself). */
@@ -568,6 +623,8 @@ static __attribute__((noreturn)) void intermediate_main(struct exec_child *ch)
   if (process_set_oom_score_adj(getpid(), ch->process, &err) < 0 ||
       join_namespaces(t, into_cgroup ? CLONE_NEWCGROUP : 0, &err) < 0 || enter_root(t, &err) < 0)
     child_fail(ch->sync_fd, &err);
+  close(t->pidfd);
+  t->pidfd = -1;
 
   /* Any failure of clone3 (ENOSYS before 5.7, EAGAIN at the cgroup's pids.max, EBUSY for
    * a cgroup2 directory with children that have controllers, ...) leaves the parent's pid
