@@ -87,6 +87,12 @@ static int write_value(int fd, const char *value, const char *dir, const char *f
 
 int cgroup_join_self(struct cgroup_join *j, ocirun_error *err)
 {
+  /* A directory of the host's cgroup tree, from which ".." leads anywhere in it: of no use
+   * here (clone3 has used it), and the process is already visible in the container's pid
+   * namespace, so it goes first. */
+  if (j->unified >= 0)
+    close(j->unified);
+  j->unified = -1;
   for (size_t i = 0; i < j->ntasks; i++) {
     if (write_value(j->tasks[i], "0", j->paths[i], "tasks", err) < 0)
       return -1;

@@ -34,8 +34,8 @@ struct cgroup_join {
 /* Opens what cgroup_join_self and clone3 need. Every directory must be a cgroup (fstatfs). */
 int cgroup_join_open(const struct cgroup *cg, struct cgroup_join *j, ocirun_error *err);
 
-/* In the joining (single-threaded) process: moves itself into every v1 hierarchy, then closes
- * the v1 fds. */
+/* In the joining (single-threaded) process: closes the cgroup2 directory, moves itself into
+ * every v1 hierarchy and closes those fds. */
 int cgroup_join_self(struct cgroup_join *j, ocirun_error *err);
 
 /* When the process could not be born in the cgroup2 directory: pid written to its
