@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/sched.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdint.h>
@@ -20,6 +21,7 @@
 #include <unistd.h>
 
 #include "cgroup/cgroup.h"
+#include "cgroup/join.h"
 #include "keyring.h"
 #include "lsm.h"
 #include "namespaces.h"
@@ -260,8 +262,13 @@ static int check_preserved_fds(int count, ocirun_error *err)
 
 /* What the children need of the init, all opened by the parent before any fork. */
 struct exec_target {
+  pid_t pid;
   int pidfd;
-  int ns_fds[NS_KINDS]; /* namespaces that differ from ours, in ns_kinds order (user first) */
+  /* Namespaces that differ from ours, in ns_kinds order (user first): the flag (0 once
+   * joined) and an fd, opened only where setns(pidfd) cannot serve (the cgroup namespace,
+   * which the exec process may have to join from inside the container's mount namespace,
+   * and the fallback of join_namespaces). */
+  int ns_fds[NS_KINDS];
   int ns_flags[NS_KINDS];
   int nns;
   int rootfd; /* O_PATH of /proc/PID/root: the init's root directory */
@@ -280,37 +287,50 @@ static void target_close(struct exec_target *t)
   t->rootfd = t->pidfd = -1;
 }
 
-static bool same_file(int a, int b)
-{
-  struct stat sa, sb;
-
-  return fstat(a, &sa) == 0 && fstat(b, &sb) == 0 && sa.st_dev == sb.st_dev &&
-         sa.st_ino == sb.st_ino;
-}
-
-/* Opens the init's namespace of one kind, unless it is ours too: setns into our own user
+/* Notes the init's namespace of one kind, unless it is ours too: setns into our own user
  * namespace fails (EINVAL), into any other of ours it would change nothing. A kind this
- * kernel lacks (no /proc/self/ns entry) is skipped. */
-static int open_namespace(pid_t pid, const struct ns_kind *kind, struct exec_target *t,
+ * kernel lacks (no /proc/self/ns entry) is skipped. stat follows the links to the namespace
+ * files, with the same access check as an open. */
+static int note_namespace(pid_t pid, const struct ns_kind *kind, struct exec_target *t,
                           ocirun_error *err)
 {
   char path[64];
-  autoclose int mine = -1;
-  autoclose int theirs = -1;
+  struct stat mine, theirs;
 
   snprintf(path, sizeof(path), "/proc/self/ns/%s", kind->proc_name);
-  mine = open(path, O_RDONLY | O_CLOEXEC);
-  if (mine < 0 && errno == ENOENT)
-    return 0;
+  if (stat(path, &mine) < 0) {
+    if (errno == ENOENT)
+      return 0;
+    return error_set(err, errno, "stat %s", path);
+  }
   snprintf(path, sizeof(path), "/proc/%d/ns/%s", (int)pid, kind->proc_name);
-  theirs = open(path, O_RDONLY | O_CLOEXEC);
-  if (theirs < 0)
-    return error_set(err, errno, "open %s", path);
-  if (mine >= 0 && same_file(mine, theirs))
+  if (stat(path, &theirs) < 0)
+    return error_set(err, errno, "stat %s", path);
+  if (mine.st_dev == theirs.st_dev && mine.st_ino == theirs.st_ino)
     return 0;
-  t->ns_fds[t->nns] = steal_fd(theirs);
+  t->ns_fds[t->nns] = -1;
+  if (kind->clone_flag == CLONE_NEWCGROUP) {
+    t->ns_fds[t->nns] = open(path, O_RDONLY | O_CLOEXEC);
+    if (t->ns_fds[t->nns] < 0)
+      return error_set(err, errno, "open %s", path);
+  }
   t->ns_flags[t->nns++] = kind->clone_flag;
   return 0;
+}
+
+/* The container's init is still the recorded process: alive, not a zombie, with the start
+ * time recorded at create (what container_status calls "not stopped", without the cgroup and
+ * exec.fifo lookups it also makes). */
+static bool init_is_recorded(const struct container *c)
+{
+  const oci_container_record *r = c->record;
+  bool zombie = false;
+  unsigned long long start;
+
+  if (!r->has_pid || r->pid <= 0)
+    return false;
+  start = process_start_time((pid_t)r->pid, &zombie);
+  return start != 0 && !zombie && (!r->has_initStartTime || start == r->initStartTime);
 }
 
 /* The init is pinned by a pidfd and matched against its recorded start time; everything of it
@@ -322,11 +342,12 @@ static int open_target(const struct container *c, struct exec_target *t, ocirun_
   pid_t pid = (pid_t)c->record->pid;
   char path[64];
 
+  t->pid = pid;
   t->pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
-  if (t->pidfd < 0 || container_status(c) == STATUS_STOPPED)
+  if (t->pidfd < 0 || !init_is_recorded(c))
     return error_set(err, 0, "cannot exec in a stopped container");
   for (int i = 0; i < NS_KINDS; i++) {
-    if (open_namespace(pid, &ns_kinds[i], t, err) < 0)
+    if (note_namespace(pid, &ns_kinds[i], t, err) < 0)
       goto gone_or_error;
   }
   snprintf(path, sizeof(path), "/proc/%d/root", (int)pid);
@@ -335,14 +356,13 @@ static int open_target(const struct container *c, struct exec_target *t, ocirun_
     error_set(err, errno, "open %s", path);
     goto gone_or_error;
   }
-  if (syscall(SYS_pidfd_send_signal, t->pidfd, 0, NULL, 0) < 0 ||
-      container_status(c) == STATUS_STOPPED)
+  if (syscall(SYS_pidfd_send_signal, t->pidfd, 0, NULL, 0) < 0 || !init_is_recorded(c))
     return error_set(err, 0, "cannot exec in a stopped container");
   return 0;
 gone_or_error:
   /* The init exited while we looked at it: an exiting process has released its namespaces
    * and root (ENOENT) some time before it becomes a zombie. */
-  if (err->errnum == ENOENT || container_status(c) == STATUS_STOPPED)
+  if (err->errnum == ENOENT || !init_is_recorded(c))
     return error_set(err, 0, "cannot exec in a stopped container");
   return -1;
 }
@@ -358,21 +378,80 @@ struct exec_child {
   int console_sock; /* terminal: where the pty master goes; else -1 */
   int preserve_fds;
   bool no_new_keyring; /* create had --no-new-keyring */
-  int close_first[4];  /* the parent's own fds, closed by the children first thing */
+  /* The exec process joins the cgroup itself (join.h): v1 through the inherited "tasks" fds,
+   * cgroup2 by being cloned into it where it can. Not in a paused container: a process that
+   * moves itself into a frozen cgroup stops before it can say so. */
+  bool self_join;
+  struct cgroup_join join;
+  int close_first[4]; /* the parent's own fds, closed by the children first thing */
   int nclose;
 };
 
-/* runc's order (nsexec.c, join_namespaces): first every namespace the runtime may join as it
- * is (one the config joined by path may belong to a user namespace other than the
- * container's), then the user namespace, whose capabilities give the right to join the
- * namespaces it owns, then those. pid and time namespaces apply to the children only. */
-static int join_namespaces(struct exec_target *t, ocirun_error *err)
+static void joined(struct exec_target *t, int i)
 {
+  if (t->ns_fds[i] >= 0)
+    close(t->ns_fds[i]);
+  t->ns_fds[i] = -1;
+  t->ns_flags[i] = 0;
+}
+
+/* The fallback's fds, opened from the host's /proc (the intermediate has joined nothing yet)
+ * and checked against the pidfd afterwards: the init was alive, so the pid was its. */
+static int open_namespaces(struct exec_target *t, int leave_out, ocirun_error *err)
+{
+  bool opened = false;
+  char path[64];
+
+  for (int i = 0; i < t->nns; i++) {
+    if (t->ns_flags[i] == 0 || t->ns_flags[i] == leave_out || t->ns_fds[i] >= 0)
+      continue;
+    snprintf(path, sizeof(path), "/proc/%d/ns/%s", (int)t->pid,
+             ns_kind_from_flag(t->ns_flags[i])->proc_name);
+    t->ns_fds[i] = open(path, O_RDONLY | O_CLOEXEC);
+    if (t->ns_fds[i] < 0)
+      return error_set(err, errno, "open %s", path);
+    opened = true;
+  }
+  if (opened && syscall(SYS_pidfd_send_signal, t->pidfd, 0, NULL, 0) < 0)
+    return error_set(err, 0, "cannot exec in a stopped container: its init exited");
+  return 0;
+}
+
+/* Every namespace at once with setns(pidfd, flags) (Linux 5.8), which changes nothing unless
+ * all can be joined. Otherwise (EINVAL before 5.8; EPERM where one of them is out of the
+ * runtime's reach, as a rootless runtime's may be) runc's order (nsexec.c,
+ * join_namespaces), one fd at a time: first every namespace the runtime may join as it is,
+ * then the user namespace, whose capabilities give the right to join the namespaces it
+ * owns, then those. pid and time namespaces apply to the children only. */
+static int join_namespaces(struct exec_target *t, int leave_out, ocirun_error *err)
+{
+  int all = 0;
+
+  for (int i = 0; i < t->nns; i++)
+    if (t->ns_flags[i] != leave_out)
+      all |= t->ns_flags[i];
+  if (all == 0)
+    return 0;
+  if (t->pidfd >= 0) {
+    if (setns(t->pidfd, all) == 0) {
+      for (int i = 0; i < t->nns; i++)
+        if (t->ns_flags[i] != 0 && t->ns_flags[i] != leave_out)
+          joined(t, i);
+      if (all & CLONE_NEWUSER)
+        ns_become_root();
+      return 0;
+    }
+    if (errno != EINVAL && errno != EPERM)
+      return error_set(err, errno, "setns into the container's namespaces");
+    if (open_namespaces(t, leave_out, err) < 0)
+      return -1;
+  }
   for (int pass = 0; pass < 3; pass++) {
     for (int i = 0; i < t->nns; i++) {
       int flag = t->ns_flags[i];
 
-      if (t->ns_fds[i] < 0 || (pass == 1) != (flag == CLONE_NEWUSER))
+      if (flag == 0 || t->ns_fds[i] < 0 || flag == leave_out ||
+          (pass == 1) != (flag == CLONE_NEWUSER))
         continue;
       if (setns(t->ns_fds[i], flag) < 0) {
         if (errno == EPERM && pass == 0)
@@ -380,8 +459,7 @@ static int join_namespaces(struct exec_target *t, ocirun_error *err)
         return error_set(err, errno, "setns into the container's %s namespace",
                          ns_kind_from_flag(flag)->type);
       }
-      close(t->ns_fds[i]);
-      t->ns_fds[i] = -1;
+      joined(t, i);
       if (flag == CLONE_NEWUSER)
         ns_become_root();
     }
@@ -432,9 +510,23 @@ static int load_seccomp(struct exec_child *ch, ocirun_error *err)
   return 0;
 }
 
+/* The exec process, first thing: into the v1 hierarchies by itself, then into the cgroup
+ * namespace the intermediate left out for clone3 (cgroup_attach_permissions checks the
+ * cloning process's cgroup namespace, from which the runtime's cgroup must be visible), then
+ * SYNC_JOINED, which tells the parent whether the cgroup2 directory still needs its pid. */
+static int join_cgroup(struct exec_child *ch, bool born_in_cgroup, ocirun_error *err)
+{
+  if (cgroup_join_self(&ch->join, err) < 0)
+    return -1;
+  cgroup_join_close(&ch->join);
+  if (join_namespaces(ch->target, 0, err) < 0)
+    return -1;
+  return sync_send(ch->sync_fd, SYNC_JOINED, born_in_cgroup, err);
+}
+
 /* The exec process: a child of the runtime (CLONE_PARENT), inside every namespace and the
  * root of the container; the steps are the init's (init.c), in the same order. */
-static __attribute__((noreturn)) void exec_process_main(struct exec_child *ch)
+static __attribute__((noreturn)) void exec_process_main(struct exec_child *ch, bool born_in_cgroup)
 {
   const oci_process *p = ch->process;
   const oci_linux *lx = ch->config->linux;
@@ -446,7 +538,9 @@ static __attribute__((noreturn)) void exec_process_main(struct exec_child *ch)
 
   /* Inherited from the intermediate already; said again so that it does not depend on it. */
   prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
-  /* The parent has put us into the container's cgroup when this arrives. */
+  if (ch->self_join && join_cgroup(ch, born_in_cgroup, &err) < 0)
+    child_fail(ch->sync_fd, &err);
+  /* The parent has put us into the container's cgroup (or the rest of it) when this arrives. */
   if (sync_expect(ch->sync_fd, SYNC_PREPARED, &msg, &err) < 0)
     _exit(1);
   if (setsid() < 0) {
@@ -485,6 +579,27 @@ static __attribute__((noreturn)) void exec_process_main(struct exec_child *ch)
   child_fail(ch->sync_fd, &err);
 }
 
+static bool joins_user_namespace(const struct exec_target *t)
+{
+  for (int i = 0; i < t->nns; i++)
+    if (t->ns_flags[i] == CLONE_NEWUSER)
+      return true;
+  return false;
+}
+
+/* fork(CLONE_PARENT) with the child born in the cgroup2 directory cgroup_fd, which takes only
+ * the read side of the kernel's threadgroup lock (a pid written to cgroup.procs takes the
+ * write side). clone3 wants exit_signal 0 with CLONE_PARENT: the child gets ours (SIGCHLD). */
+static pid_t clone_into_cgroup(int cgroup_fd)
+{
+  struct clone_args args = {
+      .flags = CLONE_PARENT | CLONE_INTO_CGROUP,
+      .cgroup = (uint64_t)cgroup_fd,
+  };
+
+  return (pid_t)syscall(SYS_clone3, &args, sizeof(args));
+}
+
 /* The intermediate: joins, enters the root, forks the exec process as the runtime's child
  * (so that it is reaped by the runtime, or by the runtime's caller, a subreaper, once the
  * runtime is gone), reports its pid and exits. */
@@ -492,6 +607,7 @@ static __attribute__((noreturn)) void intermediate_main(struct exec_child *ch)
 {
   struct exec_target *t = ch->target;
   ocirun_error err = {0};
+  bool into_cgroup;
   pid_t pid;
 
   /* Nothing of the runtime may be ptraced or read through /proc once it is in the
@@ -500,22 +616,30 @@ static __attribute__((noreturn)) void intermediate_main(struct exec_child *ch)
   for (int i = 0; i < ch->nclose; i++)
     if (ch->close_first[i] >= 0)
       close(ch->close_first[i]);
-  close(t->pidfd);
-  t->pidfd = -1;
   /* The intermediate has joined nothing yet: its /proc/<pid> is the host's, and the value is
    * inherited by the exec process, in place before it runs (in the container's user
    * namespace it could not lower it itself). */
-  if (process_set_oom_score_adj(getpid(), ch->process, &err) < 0 || join_namespaces(t, &err) < 0 ||
-      enter_root(t, &err) < 0)
+  into_cgroup = ch->self_join && ch->join.unified >= 0 && !joins_user_namespace(t);
+  if (process_set_oom_score_adj(getpid(), ch->process, &err) < 0 ||
+      join_namespaces(t, into_cgroup ? CLONE_NEWCGROUP : 0, &err) < 0 || enter_root(t, &err) < 0)
     child_fail(ch->sync_fd, &err);
+  close(t->pidfd);
+  t->pidfd = -1;
 
-  pid = clone_fork(CLONE_PARENT);
+  /* Any failure of clone3 (ENOSYS before 5.7, EAGAIN at the cgroup's pids.max, EBUSY for
+   * a cgroup2 directory with children that have controllers, ...) leaves the parent's pid
+   * write, which is how a process joins a cgroup over its pids.max. */
+  pid = into_cgroup ? clone_into_cgroup(ch->join.unified) : -1;
+  if (pid < 0) {
+    into_cgroup = false;
+    pid = clone_fork(CLONE_PARENT);
+  }
   if (pid < 0) {
     error_set(&err, errno, "fork the exec process");
     child_fail(ch->sync_fd, &err);
   }
   if (pid == 0)
-    exec_process_main(ch);
+    exec_process_main(ch, into_cgroup || ch->join.unified < 0);
   /* No answer is awaited: from here the exec process reads this socket. */
   if (sync_send(ch->sync_fd, SYNC_RECVPID_PLS, pid, &err) < 0) {
     kill(pid, SIGKILL);
@@ -578,6 +702,42 @@ static int wait_for_ready(struct exec_child *ch, int sock, const char *state_jso
   return 0;
 }
 
+/* The exec process's pid (from the intermediate) and SYNC_JOINED (from the exec process), in
+ * whichever order they come. After a SYNC_ERROR the pid is still waited for, so that the
+ * caller can reap the process, until both children are gone. */
+static int wait_for_join(int sock, pid_t *pid, bool *unified_done, ocirun_error *err)
+{
+  bool joined = false, failed = false;
+  struct sync_msg msg;
+  ocirun_error ignored = {0};
+
+  while (*pid < 0 || (!joined && !failed)) {
+    if (sync_recv(sock, &msg, failed ? &ignored : err) < 0)
+      return -1;
+    switch (msg.type) {
+    case SYNC_RECVPID_PLS:
+      *pid = (pid_t)msg.value;
+      break;
+    case SYNC_JOINED:
+      joined = true;
+      *unified_done = msg.value != 0;
+      break;
+    case SYNC_ERROR:
+      if (!failed) {
+        err->errnum = msg.errnum;
+        snprintf(err->msg, sizeof(err->msg), "%s", msg.text);
+      }
+      failed = true;
+      break;
+    default:
+      if (!failed)
+        error_set(err, 0, "sync: unexpected %s from the exec process", sync_type_name(msg.type));
+      failed = true;
+    }
+  }
+  return failed ? -1 : 0;
+}
+
 /* Spawns the process and returns its pid once it has execve()d. The container (its lock) is
  * released as soon as the process sits in the container's cgroup: in a paused container
  * (--ignore-paused) the process stays frozen until `resume`, which needs the lock. */
@@ -587,6 +747,7 @@ static int spawn(struct exec_child *ch, struct container *c, pid_t *out, ocirun_
   autofree char *state_json = NULL;
   struct sync_msg msg;
   pid_t mid, pid = -1;
+  bool unified_done = false;
   int sv[2];
   int ret = -1;
 
@@ -598,6 +759,13 @@ static int spawn(struct exec_child *ch, struct container *c, pid_t *out, ocirun_
   if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) {
     cgroup_free(cg);
     return error_set(err, errno, "socketpair");
+  }
+  ch->self_join = ch->self_join && cg != NULL;
+  if (ch->self_join && cgroup_join_open(cg, &ch->join, err) < 0) {
+    close(sv[0]);
+    close(sv[1]);
+    cgroup_free(cg);
+    return -1;
   }
   ch->close_first[ch->nclose++] = sv[0];
   mid = clone_fork(0);
@@ -611,14 +779,25 @@ static int spawn(struct exec_child *ch, struct container *c, pid_t *out, ocirun_
     error_set(err, errno, "fork");
     goto out;
   }
-  if (sync_expect(sv[0], SYNC_RECVPID_PLS, &msg, err) < 0) {
-    kill_and_reap(mid);
-    goto out;
+  if (ch->self_join) {
+    if (wait_for_join(sv[0], &pid, &unified_done, err) < 0) {
+      kill(mid, SIGKILL);
+      reap(mid);
+      goto out;
+    }
+    reap(mid);
+    if (!unified_done && cgroup_join_unified_pid(&ch->join, pid, err) < 0)
+      goto out;
+  } else {
+    if (sync_expect(sv[0], SYNC_RECVPID_PLS, &msg, err) < 0) {
+      kill_and_reap(mid);
+      goto out;
+    }
+    reap(mid);
+    pid = (pid_t)msg.value;
+    if (cg != NULL && cgroup_enter(cg, pid, err) < 0)
+      goto out;
   }
-  reap(mid);
-  pid = (pid_t)msg.value;
-  if (cg != NULL && cgroup_enter(cg, pid, err) < 0)
-    goto out;
   if (ch->seccomp != NULL && ch->seccomp->listener) {
     state_json =
         seccomp_process_state_json(c, container_status(c), pid, ch->config->linux->seccomp, err);
@@ -635,6 +814,7 @@ out:
   if (ret < 0)
     kill_and_reap(pid);
   close(sv[0]);
+  cgroup_join_close(&ch->join);
   cgroup_free(cg);
   return ret;
 }
@@ -672,7 +852,7 @@ int container_exec(const struct exec_options *o, struct exec_result *res, ocirun
 {
   struct container c = {.dirfd = -1};
   struct exec_target t = {.pidfd = -1, .rootfd = -1};
-  struct exec_child ch = {.console_sock = -1, .sync_fd = -1};
+  struct exec_child ch = {.console_sock = -1, .sync_fd = -1, .join = CGROUP_JOIN_INIT};
   oci_config *config = NULL;
   oci_process *p = NULL;
   struct seccomp_program *seccomp = NULL;
@@ -727,6 +907,7 @@ int container_exec(const struct exec_options *o, struct exec_result *res, ocirun
   ch.target = &t;
   ch.preserve_fds = o->preserve_fds;
   ch.no_new_keyring = c.record->noNewKeyring;
+  ch.self_join = status != STATUS_PAUSED;
   ch.close_first[ch.nclose++] = c.dirfd; /* it holds the container's lock */
 
   if (spawn(&ch, &c, &pid, err) < 0)

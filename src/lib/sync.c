@@ -20,6 +20,7 @@ const char *sync_type_name(enum sync_type type)
       [SYNC_ERROR] = "SYNC_ERROR",
       [SYNC_SECCOMP_FD] = "SYNC_SECCOMP_FD",
       [SYNC_SECCOMP_ACK] = "SYNC_SECCOMP_ACK",
+      [SYNC_JOINED] = "SYNC_JOINED",
   };
   if ((unsigned)type < sizeof(names) / sizeof(names[0]) && names[type])
     return names[type];

@@ -22,6 +22,9 @@
  *     |                              linux.seccomp.listenerPath (seccomp_notify.h), then
  *     |--- SYNC_SECCOMP_ACK ------>|  the agent has it; without this answer an exec process
  *     |                              could run its command although the agent never got it
+ *     |<-- SYNC_JOINED -----------|  (exec only) the exec process moved itself into the
+ *     |                              container's cgroup; value 1 when it was also born in the
+ *     |                              cgroup2 directory, 0 when the parent must write its pid
  *     |<-- SYNC_READY ------------|  everything set up; init now blocks on exec.fifo
  *     |<-- SYNC_ERROR ------------|  (at any point, from any child) errno + message
  */
@@ -45,6 +48,7 @@ enum sync_type {
   SYNC_ERROR,
   SYNC_SECCOMP_FD,
   SYNC_SECCOMP_ACK,
+  SYNC_JOINED,
 };
 
 struct sync_msg {

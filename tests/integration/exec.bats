@@ -98,6 +98,20 @@ userns_config() {
 	[ "$output" = sleep ]
 }
 
+@test "exec: at the container's pids limit the process joins all the same" {
+	# A process moved into a cgroup is not counted against pids.max, one forked there is: the
+	# exec process moves itself (cgroup v1) or, where it cannot be cloned into the cgroup2
+	# directory (clone3 fails with EAGAIN), the runtime writes its pid.
+	update_config '.linux.resources.pids = {"limit": 1}'
+	launch
+	init=$(pid_of "$ID")
+	exec_detached "$ID" sleep 1000
+	[ "$(cat "/proc/$EXEC_PID/cgroup")" = "$(cat "/proc/$init/cgroup")" ]
+	# the limit holds for what the container forks itself
+	ocirun exec "$ID" sh -c 'sleep 1 & echo forked'
+	[ "$status" -ne 0 ] || [[ "$output" != *forked* ]] || fail "a fork over pids.max worked: $output"
+}
+
 @test "exec: a container with a user namespace: joined, and root is the mapped uid" {
 	userns_config
 	launch
@@ -106,10 +120,81 @@ userns_config() {
 	[ "$(ns_of "$EXEC_PID" user)" = "$(ns_of "$init" user)" ]
 	[ "$(ns_of "$EXEC_PID" user)" != "$(ns_of self user)" ]
 	[ "$(ns_of "$EXEC_PID" mnt)" = "$(ns_of "$init" mnt)" ]
+	# cloned into no cgroup2 directory from inside the user namespace: the runtime writes the pid
+	[ "$(cat "/proc/$EXEC_PID/cgroup")" = "$(cat "/proc/$init/cgroup")" ]
 	[ "$(proc_status "$EXEC_PID" Uid)" = "$(printf '100000\t100000\t100000\t100000')" ]
 	exec_detached --user 1000:1000 "$ID" sleep 1000
 	[ "$(proc_status "$EXEC_PID" Uid)" = "$(printf '101000\t101000\t101000\t101000')" ]
 	[ "$(proc_status "$EXEC_PID" Gid)" = "$(printf '101000\t101000\t101000\t101000')" ]
+}
+
+@test "exec: a namespace joined by path from outside the container's user namespace is joined too" {
+	# setns(pidfd) joins the user namespace and the rest in one call; the network namespace,
+	# owned by the host's user namespace, is checked against the runtime's own rights.
+	launch "$ID-net"
+	netns_owner=$(pid_of "$ID-net")
+	userns_config
+	update_config '.linux.namespaces |= map(if .type == "network" then .path = "/proc/\($pid)/ns/net" else . end)' \
+		--arg pid "$netns_owner"
+	launch
+	init=$(pid_of "$ID")
+	[ "$(ns_of "$init" net)" = "$(ns_of "$netns_owner" net)" ]
+	exec_detached "$ID" sleep 1000
+	for ns in user pid net ipc uts mnt; do
+		[ "$(ns_of "$EXEC_PID" "$ns")" = "$(ns_of "$init" "$ns")" ] || fail "$ns namespace differs"
+	done
+	[ "$(cat "/proc/$EXEC_PID/cgroup")" = "$(cat "/proc/$init/cgroup")" ]
+}
+
+# no_pidfd_setns_helper: writes a script that runs its arguments under a seccomp filter failing
+# setns(2) with EINVAL when asked for the mount and uts namespaces at once, as a kernel before
+# 5.8 answers setns(pidfd, flags); one namespace a call (setns of an fd) still works.
+no_pidfd_setns_helper() {
+	NO_PIDFD_SETNS=$BATS_TEST_TMPDIR/no-pidfd-setns
+	cat >"$NO_PIDFD_SETNS" <<'PY'
+#!/usr/bin/python3
+import ctypes, os, struct, sys
+both = 0x00020000 | 0x04000000  # CLONE_NEWNS | CLONE_NEWUTS
+prog = [  # classic BPF over struct seccomp_data (x86_64: setns is 308)
+    (0x20, 0, 0, 0),                 # A = nr
+    (0x15, 0, 3, 308),               # setns? else allow
+    (0x20, 0, 0, 24),                # A = low word of args[1], the flags
+    (0x54, 0, 0, both),              # A &= both
+    (0x15, 1, 0, both),              # both set: EINVAL
+    (0x06, 0, 0, 0x7fff0000),        # SECCOMP_RET_ALLOW
+    (0x06, 0, 0, 0x00050000 | 22),   # SECCOMP_RET_ERRNO | EINVAL
+]
+buf = ctypes.create_string_buffer(b"".join(struct.pack("HBBI", *i) for i in prog))
+fprog = struct.pack("HxxxxxxQ", len(prog), ctypes.addressof(buf))
+libc = ctypes.CDLL(None, use_errno=True)
+if libc.prctl(22, 2, ctypes.c_char_p(fprog), 0, 0) < 0:  # PR_SET_SECCOMP, SECCOMP_MODE_FILTER
+    sys.exit("seccomp: " + os.strerror(ctypes.get_errno()))
+os.execv(sys.argv[1], sys.argv[1:])
+PY
+	chmod 755 "$NO_PIDFD_SETNS"
+}
+
+@test "exec: without setns(pidfd) (EINVAL, Linux before 5.8) the namespaces are joined one by one" {
+	requires python3
+	[ "$(uname -m)" = x86_64 ] || skip "the setns syscall number used here is x86_64's"
+	no_pidfd_setns_helper
+	userns_config
+	launch
+	init=$(pid_of "$ID")
+	status=0
+	rt_env "$NO_PIDFD_SETNS" "$OCIRUN" --root "$ROOT" exec --detach --pid-file "$EXEC_PID_FILE" "$ID" \
+		sleep 1000 </dev/null >/dev/null 2>"$BATS_TEST_TMPDIR/err" || status=$?
+	[ "$status" -eq 0 ] || fail "exec: $(cat "$BATS_TEST_TMPDIR/err")"
+	EXEC_PID=$(cat "$EXEC_PID_FILE")
+	for ns in user pid net ipc uts mnt cgroup; do
+		[ "$(ns_of "$EXEC_PID" "$ns")" = "$(ns_of "$init" "$ns")" ] || fail "$ns namespace differs"
+	done
+	[ "$(proc_status "$EXEC_PID" Uid)" = "$(printf '100000\t100000\t100000\t100000')" ]
+	# the filter does what it says: setns(pidfd, mnt|uts) fails with EINVAL under it
+	run "$NO_PIDFD_SETNS" /usr/bin/python3 -c 'import ctypes, os, sys
+libc = ctypes.CDLL(None, use_errno=True)
+print(libc.setns(os.pidfd_open(int(sys.argv[1])), 0x04020000), ctypes.get_errno())' "$init"
+	[ "$output" = "-1 22" ] || fail "the filter let setns(pidfd) through: $output"
 }
 
 @test "exec: a --no-pivot container and one without a mount namespace: the process is in its root" {
@@ -545,6 +630,8 @@ wait_for_socket() {
 	# After execve: the command's binary, and dumpable again.
 	[[ "$(readlink "/proc/$EXEC_PID/exe")" == */bin/busybox ]]
 	[ "$(stat -c %u "/proc/$EXEC_PID/status")" = 100000 ]
+	# paused, the runtime put it into the cgroup (a process joining by itself would freeze first)
+	[ "$(cat "/proc/$EXEC_PID/cgroup")" = "$(cat "/proc/$init/cgroup")" ]
 }
 
 # keyring_helper: writes a script that runs its arguments from 2 on in a new session keyring

@@ -99,6 +99,33 @@ if (cd "$bundle" && rt create c1 </dev/null >/tmp/vm/create.out 2>&1); then
 		not_ok "pause: $(cat /tmp/vm/err)"
 	fi
 	check "ps --format json lists the init" bash -c "\"$OCIRUN\" --root $ROOT ps --format json c1 | jq -e 'index($pid) != null' >/dev/null"
+	# exec: the process is cloned into the container's cgroup (clone3 with CLONE_INTO_CGROUP);
+	# at pids.max that clone fails (EAGAIN) and the runtime writes the pid instead, which
+	# pids.max does not limit. strace, when there, shows which way was taken (foreground
+	# commands only: strace -f waits for every process it follows).
+	trace=()
+	command -v strace >/dev/null && trace=(strace -f -qq -e trace=clone3 -o /tmp/vm/exec.trace)
+	out=$("${trace[@]}" "$OCIRUN" --root $ROOT exec c1 cat /proc/self/cgroup 2>&1)
+	check "exec: the process is in 0::/ocirun-vm/c1" grep -qx '0::/ocirun-vm/c1' <<<"$out"
+	if [ ${#trace[@]} -gt 0 ]; then
+		check "exec: born there (clone3 CLONE_INTO_CGROUP)" grep -q 'CLONE_INTO_CGROUP.*= [0-9]' /tmp/vm/exec.trace
+	else
+		skip "exec: born there (clone3 CLONE_INTO_CGROUP)" "no strace"
+	fi
+	if rt exec -d --pid-file /tmp/vm/exec.pid c1 sleep 999; then
+		epid=$(cat /tmp/vm/exec.pid)
+		echo 2 >"$d/pids.max"
+		out=$("${trace[@]}" "$OCIRUN" --root $ROOT exec c1 cat /proc/self/cgroup 2>&1)
+		check "exec at pids.max (2 of 2): joins all the same" grep -qx '0::/ocirun-vm/c1' <<<"$out"
+		if [ ${#trace[@]} -gt 0 ]; then
+			check "exec at pids.max: clone3 into the cgroup failed (EAGAIN), the pid was written" grep -q 'CLONE_INTO_CGROUP.*EAGAIN' /tmp/vm/exec.trace
+		fi
+		echo 20 >"$d/pids.max"
+		kill -9 "$epid"
+		for _ in $(seq 50); do grep -qx "$epid" "$d/cgroup.procs" || break; sleep 0.1; done
+	else
+		not_ok "exec -d into c1"
+	fi
 	if rt update --memory 128m --pids-limit 30 c1; then
 		check "update: memory.max" is "$d/memory.max" 134217728
 		check "update: pids.max" is "$d/pids.max" 30
