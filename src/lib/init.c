@@ -103,8 +103,12 @@ static int request_runtime_hooks(struct init_args *args, ocirun_error *err)
   const oci_hooks *hooks = args->config->hooks;
   struct sync_msg msg;
 
-  if (sync_send(args->sync_fd, SYNC_HOOKS_PLS, 0, err) < 0 ||
-      sync_expect(args->sync_fd, SYNC_HOOKS_ACK, &msg, err) < 0)
+  /* The parent runs these; without any there is nothing to wait for (both sides read the
+   * same config, and the parent only ever answers SYNC_HOOKS_PLS). */
+  bool parent_hooks = hooks && (hooks->prestart_len > 0 || hooks->createRuntime_len > 0);
+
+  if (parent_hooks && (sync_send(args->sync_fd, SYNC_HOOKS_PLS, 0, err) < 0 ||
+                       sync_expect(args->sync_fd, SYNC_HOOKS_ACK, &msg, err) < 0))
     return -1;
   if (hooks && run_hooks_with_state(args, hooks->createContainer, hooks->createContainer_len,
                                     "createContainer", STATUS_CREATING, err) < 0)

@@ -16,7 +16,7 @@
  *     |                              (with early setup, see bootstrap.h, the init has worked
  *     |                              meanwhile; the memory cgroup it then joins itself)
  *     |<-- SYNC_HOOKS_PLS --------|  mounts are in place: run prestart/createRuntime hooks
- *     |--- SYNC_HOOKS_ACK ------->|
+ *     |--- SYNC_HOOKS_ACK ------->|  (only when the config has such hooks)
  *     |<-- SYNC_SECCOMP_FD -------|  (SCMP_ACT_NOTIFY only) followed by a send_fd message with
  *     |                              the seccomp listener; the parent hands it to the agent at
  *     |                              linux.seccomp.listenerPath (seccomp_notify.h), then
