@@ -212,8 +212,17 @@ static int serve_init(struct init_args *args, pid_t init, bool write_maps, ociru
   if (write_maps && ns_write_id_maps(init, args->config->linux, unprivileged_writer(), err) < 0)
     return -1;
   /* Before the init goes on: it unshares its cgroup namespace only once it sits here. */
-  if (args->cgroup && !args->born_in_cgroup && cgroup_enter_part(args->cgroup, init, part, err) < 0)
+  if (args->self_join) {
+    /* The init joins the v1 hierarchies itself; only a refused clone3 leaves the unified
+     * one to us. */
+    int rc = args->born_in_cgroup ? 0 : cgroup_join_unified_pid(&args->join, init, err);
+    cgroup_join_close(&args->join);
+    if (rc < 0)
+      return prefer_init_error(args, err);
+  } else if (args->cgroup && !args->born_in_cgroup &&
+             cgroup_enter_part(args->cgroup, init, part, err) < 0) {
     return prefer_init_error(args, err);
+  }
   if (process_set_oom_score_adj(init, args->config->process, err) < 0)
     return prefer_init_error(args, err);
   args->container->record->pid = init;
@@ -274,7 +283,8 @@ static bool clone3_refused(int errnum)
  * cgroup (clone3 CLONE_INTO_CGROUP): no migration, no write of cgroup.procs. */
 static pid_t spawn_init(struct init_args *args, unsigned long flags, int child_sock)
 {
-  autoclose int cgfd = args->cgroup ? cgroup_v2_fd(args->cgroup) : -1;
+  autoclose int v2fd = args->cgroup && !args->self_join ? cgroup_v2_fd(args->cgroup) : -1;
+  int cgfd = args->self_join ? args->join.unified : v2fd;
   pid_t init = -1;
 
   if (cgfd >= 0) {
@@ -293,8 +303,12 @@ static pid_t spawn_init(struct init_args *args, unsigned long flags, int child_s
   if (init < 0 && (cgfd < 0 || clone3_refused(errno)))
     init = clone_fork(flags);
   if (init == 0) {
-    if (cgfd >= 0)
-      close(cgfd);
+    if (v2fd >= 0)
+      close(v2fd);
+    /* The init needs only the v1 "tasks" fds: a host cgroup directory goes at once. */
+    if (args->join.unified >= 0)
+      close(args->join.unified);
+    args->join.unified = -1;
     args->sync_fd = child_sock;
     init_main(args);
   }
@@ -318,6 +332,14 @@ int bootstrap_spawn(struct init_args *args, pid_t *init_pid, ocirun_error *err)
             args->plan.needs_intermediate ? "intermediate process" : "single clone",
             args->plan.create_flags, args->plan.njoin);
   args->early_setup = !args->plan.needs_intermediate && !(args->plan.create_flags & CLONE_NEWUSER);
+  args->join = (struct cgroup_join)CGROUP_JOIN_INIT;
+  args->self_join = args->early_setup && cgroup_self_joinable(args->cgroup);
+  if (args->self_join && cgroup_join_open(args->cgroup, &args->join, err) < 0) {
+    args->nclose--;
+    close(sv[0]);
+    close(sv[1]);
+    return -1;
+  }
   if (args->plan.needs_intermediate) {
     ret = run_intermediate(args, sv[0], sv[1], &init, err);
   } else {
@@ -332,6 +354,7 @@ int bootstrap_spawn(struct init_args *args, pid_t *init_pid, ocirun_error *err)
     ret = serve_init(args, init, fast_userns, err);
   }
   close(sv[0]);
+  cgroup_join_close(&args->join); /* the init has its own copies */
   if (ret < 0) {
     kill_and_reap(init);
     return -1;

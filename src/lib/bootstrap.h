@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
+#include "cgroup/join.h"
 #include "error.h"
 #include "namespaces.h"
 #include "ocispec.h"
@@ -44,7 +45,14 @@ struct init_args {
    * Not when the init must wait for its id maps first (a new user namespace on the fast
    * path) or shares the socket with the intermediate (see sync.h). */
   bool early_setup;
-  bool born_in_cgroup;   /* set by bootstrap: clone3 CLONE_INTO_CGROUP put it there (v2) */
+  bool born_in_cgroup; /* set by bootstrap: clone3 CLONE_INTO_CGROUP put it there (v2) */
+  /* Set by bootstrap, with early setup on cgroup v1 and hybrid hosts (cgroupfs driver): the
+   * init is born in the cgroup2 directory and moves itself into every v1 hierarchy at
+   * enter_cgroups through the "tasks" fds in join (cgroup/join.h), so that no one writes its
+   * pid to a cgroup.procs and the kernel's global threadgroup lock, with its RCU grace
+   * period after an idle moment, is never taken for it. */
+  bool self_join;
+  struct cgroup_join join;
   int close_in_child[8]; /* the parent's own fds the children must close first */
   int nclose;
 };

@@ -89,9 +89,13 @@ static int enter_cgroups(void *arg, ocirun_error *err)
   if (args->early_setup) {
     if (sync_expect(args->sync_fd, SYNC_PREPARED, &msg, err) < 0)
       return -1;
-    if (args->cgroup && !args->born_in_cgroup &&
-        cgroup_enter_part(args->cgroup, 0, CGROUP_ENTER_MEMORY, err) < 0)
+    if (args->self_join) {
+      if (cgroup_join_self(&args->join, err) < 0)
+        return -1;
+    } else if (args->cgroup && !args->born_in_cgroup &&
+               cgroup_enter_part(args->cgroup, 0, CGROUP_ENTER_MEMORY, err) < 0) {
       return -1;
+    }
   }
   if ((args->plan.create_flags & CLONE_NEWCGROUP) && unshare(CLONE_NEWCGROUP) < 0)
     return error_set(err, errno, "unshare cgroup namespace");

@@ -162,6 +162,36 @@ assert_no_cgroup_dirs() {
 	done
 }
 
+@test "cgroupsPath: on cgroup v1 and hybrid the init joins by itself, and no pid is written to a cgroup.procs" {
+	# Writing another process's pid to cgroup.procs takes the kernel's global threadgroup lock,
+	# which waits for an RCU grace period after an idle moment; the init moves itself into each
+	# v1 hierarchy through its "tasks" file instead, and is born in the cgroup2 directory.
+	[ "$CG_MODE" != v2 ] || skip "cgroup v2: the init is born in its cgroup, tested in the vm-cgroup2 lane"
+	requires strace
+	local trace=$BATS_TEST_TMPDIR/trace cgroups=$BATS_TEST_TMPDIR/cgroups pid tracer
+	# strace -f follows the init, which outlives create: read what is needed, then delete it.
+	rt_env strace -f -qq -y -e trace=clone3,write -o "$trace" "$OCIRUN" --root "$ROOT" \
+		create --bundle "$BUNDLE" "$ID" </dev/null >/dev/null 3>&- &
+	tracer=$!
+	wait_for_status "$ID" created
+	pid=$(pid_of "$ID")
+	cp "/proc/$pid/cgroup" "$cgroups"
+	rt delete --force "$ID"
+	wait "$tracer"
+	cat "$trace"
+	! grep -q "cgroup.procs>, \"$pid\"" "$trace" || fail "the runtime wrote the init's pid to a cgroup.procs"
+	# every v1 hierarchy of the container, joined by the init ("0" to its tasks file)
+	while IFS=: read -r _ name path; do
+		[ -n "$name" ] || continue
+		grep -q "^$pid  *write([0-9]*</sys/fs/cgroup/[^>]*$path/tasks>, \"0\"" "$trace" ||
+			fail "hierarchy '$name': the init did not join $path itself"
+	done <"$cgroups"
+	if [ "$CG_MODE" = hybrid ]; then
+		grep -q 'clone3({flags=[^}]*CLONE_INTO_CGROUP' "$trace" || fail "the init was not born in the cgroup2 directory"
+		[ "$(awk -F: '$1 == 0 { print $3 }' "$cgroups")" = "$CG_PATH" ]
+	fi
+}
+
 @test "cgroupsPath: empty puts the container under the runtime's own cgroup, named by its id" {
 	update_config 'del(.linux.cgroupsPath)'
 	create_ok

@@ -530,6 +530,11 @@ int cgroup_v2_fd(const struct cgroup *cg)
   return open(cg->dirs[0].path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 }
 
+bool cgroup_self_joinable(const struct cgroup *cg)
+{
+  return cg && cg->mode != CGROUP_MODE_V2 && cg->ndirs > 0 && !cg->start_pending;
+}
+
 /* ---- processes ------------------------------------------------------------------------ */
 
 static int cmp_pid(const void *a, const void *b)

@@ -68,6 +68,9 @@ int cgroup_signal_all(const struct cgroup *cg, int sig, ocirun_error *err);
  * or -1 (v1 and hybrid hosts, no directory, or a systemd scope not started yet: use
  * cgroup_enter). */
 int cgroup_v2_fd(const struct cgroup *cg);
+/* True when a process can join CG by itself (cgroup/join.h): v1 or hybrid directories that
+ * exist already (not a systemd scope still to be started). */
+bool cgroup_self_joinable(const struct cgroup *cg);
 
 /* What the container's /sys/fs/cgroup shows on a host with cgroup v1 hierarchies, found from
  * the mountinfo read when the cgroup was made (the init reads it no second time): per v1
