@@ -1102,10 +1102,10 @@ static int own_cgroup_dir(const struct cgroup_hierarchy *h, char **out, ocirun_e
 
 /* One directory of the tmpfs on /sys/fs/cgroup, with tree attached on it, and symlinks for
  * co-mounted controllers (cpu → cpu,cpuacct). Takes tree. */
-static int attach_hierarchy(const struct mount_env *env, int tmpfs, const char *name, int tree,
+static int attach_hierarchy(const struct mount_env *env, int tmpfs, const char *name, int tree_fd,
                             ocirun_error *err)
 {
-  autoclose int dir = -1, owned = tree;
+  autoclose int dir = -1, tree = tree_fd;
   struct target t = {.fd = -1};
 
   if (tree < 0)
