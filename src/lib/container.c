@@ -703,17 +703,3 @@ out:
   flock(c->dirfd, LOCK_UN);
   return ret;
 }
-
-/* ---- state ----------------------------------------------------------------------------- */
-
-char *container_state(const char *root, const char *id, ocirun_error *err)
-{
-  struct container c;
-  char *json;
-
-  if (validate_container_id(id, err) < 0 || container_load(root, id, &c, err) < 0)
-    return NULL;
-  json = container_state_json(&c, container_status(&c), true, err);
-  container_release(&c);
-  return json;
-}

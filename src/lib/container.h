@@ -52,7 +52,4 @@ int container_kill(const char *root, const char *id, int sig, bool all, ocirun_e
 
 int container_delete(const char *root, const char *id, bool force, ocirun_error *err);
 
-/* The OCI state JSON of the container (pretty-printed), with its live status. */
-char *container_state(const char *root, const char *id, ocirun_error *err);
-
 #endif
